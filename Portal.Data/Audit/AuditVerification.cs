@@ -1,0 +1,25 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Portal.Data.Audit;
+
+/// The outcome of one walk over the audit chain (daily job, CLI or "verify now").
+public sealed class AuditVerification
+{
+    public long Id { get; set; }
+    public DateTimeOffset CheckedAt { get; set; }
+    public bool Intact { get; set; }
+    public long EventsChecked { get; set; }
+    public long? FirstBrokenSequence { get; set; }
+    public string Message { get; set; } = "";
+}
+
+internal sealed class AuditVerificationConfiguration : IEntityTypeConfiguration<AuditVerification>
+{
+    public void Configure(EntityTypeBuilder<AuditVerification> b)
+    {
+        b.ToTable("AuditVerifications");
+        b.Property(v => v.Message).HasMaxLength(500);
+        b.HasIndex(v => v.CheckedAt);
+    }
+}

@@ -1,0 +1,98 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http.Features;
+using Scalar.AspNetCore;
+
+namespace Portal.Api;
+
+public static class ApiSetup
+{
+    public const int MaxBodyBytes = 64 * 1024;
+
+    public static WebApplicationBuilder AddPortalApi(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOpenApi("v1");
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
+        {
+            var status = ctx.ProblemDetails.Status ?? ctx.HttpContext.Response.StatusCode;
+            ctx.ProblemDetails.Extensions.TryAdd("code", ApiProblems.CodeFor(status));
+            ctx.ProblemDetails.Title ??= ApiProblems.DefaultTitle(status);
+            if (ctx.Exception is BadHttpRequestException bad)
+            {
+                ctx.ProblemDetails.Status = bad.StatusCode;
+                ctx.ProblemDetails.Title = ApiProblems.DefaultTitle(bad.StatusCode);
+                ctx.ProblemDetails.Extensions["code"] = bad.InnerException is JsonException ? "invalid_json" : ApiProblems.CodeFor(bad.StatusCode);
+                ctx.ProblemDetails.Detail = bad.StatusCode == 413
+                    ? $"The request body is larger than {MaxBodyBytes / 1024} KiB."
+                    : "The request could not be read: send a JSON body that matches the documented schema.";
+            }
+            ctx.ProblemDetails.Extensions.Remove("exception");
+            ctx.ProblemDetails.Extensions.Remove("traceId");
+        });
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        });
+        return builder;
+    }
+
+    /// Problem+json for everything under /api: errors, unknown routes and over-sized bodies alike.
+    public static WebApplication UsePortalApiErrors(this WebApplication app)
+    {
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            // BadHttpRequestException (unreadable JSON, too-large body) is the client's fault: answer its status.
+            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            ExceptionHandlingPath = null,
+            ExceptionHandler = async context =>
+            {
+                var feature = context.Features.Get<IExceptionHandlerFeature>();
+                if (!context.Request.Path.StartsWithSegments("/api") && feature?.Error is not BadHttpRequestException)
+                {
+                    context.Response.ContentType = "text/plain";
+                    await context.Response.WriteAsync("Something went wrong. The error has been logged; try again or contact your administrator.");
+                    return;
+                }
+                var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
+                await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = feature?.Error });
+            },
+        });
+        app.UseStatusCodePages(async ctx =>
+        {
+            var http = ctx.HttpContext;
+            if (!http.Request.Path.StartsWithSegments("/api") || http.Response.HasStarted) return;
+            var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
+            await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http });
+        });
+        app.Use(async (context, next) =>
+        {
+            if (context.Request.Path.StartsWithSegments("/api"))
+            {
+                // A declared length over the limit is refused before reading; a chunked body is cut by the server limit.
+                if (context.Request.ContentLength > MaxBodyBytes)
+                {
+                    await ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large",
+                        $"The request body is larger than {MaxBodyBytes / 1024} KiB.").ExecuteAsync(context);
+                    return;
+                }
+                if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+                    limit.MaxRequestBodySize = MaxBodyBytes;
+            }
+            await next(context);
+        });
+        return app;
+    }
+
+    public static WebApplication MapPortalApiDocs(this WebApplication app)
+    {
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapScalarApiReference("/api/docs", o => o
+            .WithTitle("Portal API")
+            .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
+        // Unknown API routes answer problem+json instead of falling through to the Blazor 404 page.
+        app.MapFallback("/api/{**rest}", () => ApiProblems.NotFound("There is no API route at this path; see /api/docs for the routes that exist."))
+            .ExcludeFromDescription();
+        return app;
+    }
+}

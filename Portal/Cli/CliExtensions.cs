@@ -1,0 +1,12 @@
+using System.CommandLine;
+
+namespace Portal.Cli;
+
+/// Further command groups (e.g. `Portal token ...`) register here so PortalCli stays small.
+internal static class CliExtensions
+{
+    public static IEnumerable<Command> Commands(TextWriter output, TextWriter error)
+    {
+        yield break;
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.Options;
+using Portal.Data;
+using Portal.Data.Audit;
+using Portal.Data.Identity;
+using Portal.Features.Audit;
+
+namespace Portal.Features.Account;
+
+/// Identity's SignInManager with two changes: every password check counts towards lockout (the default UI's
+/// login page passes lockoutOnFailure: false), and each outcome is written to the audit log.
+public sealed class PortalSignInManager(
+    UserManager<PortalUser> userManager, IHttpContextAccessor contextAccessor, IUserClaimsPrincipalFactory<PortalUser> claimsFactory,
+    IOptions<IdentityOptions> optionsAccessor, ILogger<SignInManager<PortalUser>> logger, IAuthenticationSchemeProvider schemes,
+    IUserConfirmation<PortalUser> confirmation, PortalDbContext db, AuditLog audit, AuditActorAccessor actors, TimeProvider clock)
+    : SignInManager<PortalUser>(userManager, contextAccessor, claimsFactory, optionsAccessor, logger, schemes, confirmation)
+{
+    public override async Task<SignInResult> PasswordSignInAsync(string userName, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var user = await UserManager.FindByNameAsync(userName);
+        if (user is null)
+        {
+            await RecordAsync(null, userName, AuditEventType.LoginFailed, new { reason = "unknown_user" }, succeeded: false);
+            return SignInResult.Failed;
+        }
+        return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
+    }
+
+    public override async Task<SignInResult> CheckPasswordSignInAsync(PortalUser user, string password, bool lockoutOnFailure)
+    {
+        var result = await base.CheckPasswordSignInAsync(user, password, lockoutOnFailure: true);
+        if (result.IsLockedOut)
+            await RecordAsync(user, user.Email, AuditEventType.AccountLockedOut, new { lockoutEnd = user.LockoutEnd }, succeeded: false);
+        else if (!result.Succeeded)
+            await RecordAsync(user, user.Email, AuditEventType.LoginFailed,
+                new { reason = result.IsNotAllowed ? "not_allowed" : "wrong_password", failedCount = user.AccessFailedCount }, succeeded: false);
+        return result;
+    }
+
+    public override async Task<SignInResult> PasswordSignInAsync(PortalUser user, string password, bool isPersistent, bool lockoutOnFailure)
+    {
+        var result = await base.PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
+        if (result.Succeeded) await SignedInAsync(user, "password");
+        return result;
+    }
+
+    public override async Task<SignInResult> TwoFactorAuthenticatorSignInAsync(string code, bool isPersistent, bool rememberClient)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var result = await base.TwoFactorAuthenticatorSignInAsync(code, isPersistent, rememberClient);
+        await TwoFactorOutcomeAsync(user, result, "authenticator");
+        return result;
+    }
+
+    public override async Task<SignInResult> TwoFactorRecoveryCodeSignInAsync(string recoveryCode)
+    {
+        var user = await GetTwoFactorAuthenticationUserAsync();
+        var result = await base.TwoFactorRecoveryCodeSignInAsync(recoveryCode);
+        await TwoFactorOutcomeAsync(user, result, "recovery_code");
+        return result;
+    }
+
+    private async Task TwoFactorOutcomeAsync(PortalUser? user, SignInResult result, string method)
+    {
+        if (user is null) return;
+        if (result.Succeeded) await SignedInAsync(user, method);
+        else if (result.IsLockedOut) await RecordAsync(user, user.Email, AuditEventType.AccountLockedOut, new { method }, succeeded: false);
+        else await RecordAsync(user, user.Email, AuditEventType.LoginFailed, new { reason = "wrong_second_factor", method }, succeeded: false);
+    }
+
+    private async Task SignedInAsync(PortalUser user, string method)
+    {
+        user.LastSignInAt = clock.GetUtcNow();
+        await UserManager.UpdateAsync(user);
+        await RecordAsync(user, user.Email, AuditEventType.LoginSucceeded, new { method }, succeeded: true);
+    }
+
+    private Task RecordAsync(PortalUser? user, string? email, AuditEventType type, object details, bool succeeded) =>
+        audit.SaveAsync(db, actors.ForUser(user?.Id, email), new AuditEntry(type, "user", user?.Id, details, Succeeded: succeeded),
+            CancellationToken.None);
+}

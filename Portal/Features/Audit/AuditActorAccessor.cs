@@ -1,0 +1,31 @@
+using System.Security.Claims;
+using Portal.Data.Audit;
+
+namespace Portal.Features.Audit;
+
+/// Builds the actor of an audit event from the current request: signed-in user or management token, IP, user agent.
+public sealed class AuditActorAccessor(IHttpContextAccessor http)
+{
+    public const string TokenIdClaim = "portal:token_id";
+
+    public AuditActor Current()
+    {
+        var context = http.HttpContext;
+        if (context is null) return AuditActor.System;
+        var ip = context.Connection.RemoteIpAddress?.ToString();
+        var agent = context.Request.Headers.UserAgent.ToString();
+        var user = context.User;
+        if (user.Identity?.IsAuthenticated != true)
+            return new AuditActor(AuditActorType.Anonymous, null, null, ip, agent);
+        var tokenId = user.FindFirstValue(TokenIdClaim);
+        return new AuditActor(tokenId is null ? AuditActorType.User : AuditActorType.ManagementToken,
+            user.FindFirstValue(ClaimTypes.NameIdentifier), user.FindFirstValue(ClaimTypes.Email) ?? user.Identity.Name, ip, agent);
+    }
+
+    /// For events about a user who is not (yet) signed in: failed logins, lockouts.
+    public AuditActor ForUser(string? userId, string? email)
+    {
+        var current = Current();
+        return current with { Type = userId is null ? AuditActorType.Anonymous : AuditActorType.User, Id = userId, Name = email };
+    }
+}

@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+using Portal.Data.Audit;
+
+namespace Portal.Features.Audit;
+
+/// The one writer of audit events. Callers make their change on a PortalDbContext and then call
+/// <see cref="SaveAsync"/>, which appends the events and saves everything in one transaction.
+public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
+{
+    // One appender at a time per process keeps the chain linear without retries. The unique Sequence index
+    // still guards against a second process; such a conflict is retried below.
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private const int MaxAttempts = 5;
+
+    public async Task SaveAsync(PortalDbContext db, AuditActor actor, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    {
+        await Gate.WaitAsync(ct);
+        try
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                var added = await AppendAsync(db, actor, entries, ct);
+                try
+                {
+                    await db.SaveChangesAsync(ct);
+                    return;
+                }
+                catch (DbUpdateException) when (attempt < MaxAttempts && added.Count > 0)
+                {
+                    // Another process took our sequence number: detach our events and link to the new tail.
+                    foreach (var e in added) db.Entry(e).State = EntityState.Detached;
+                    log.LogInformation("Audit chain append raced with another writer; retrying ({Attempt})", attempt);
+                }
+            }
+        }
+        finally
+        {
+            Gate.Release();
+        }
+    }
+
+    public Task SaveAsync(PortalDbContext db, AuditActor actor, AuditEntry entry, CancellationToken ct) =>
+        SaveAsync(db, actor, [entry], ct);
+
+    private async Task<List<AuditEvent>> AppendAsync(PortalDbContext db, AuditActor actor, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
+    {
+        var tail = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
+        var sequence = tail?.Sequence ?? 0;
+        var previous = tail?.Hash ?? AuditHasher.GenesisHash;
+        var now = clock.GetUtcNow();
+        var added = new List<AuditEvent>(entries.Count);
+        foreach (var entry in entries)
+        {
+            var e = new AuditEvent
+            {
+                Sequence = ++sequence,
+                OccurredAt = now,
+                OrganizationId = entry.OrganizationId,
+                ActorType = actor.Type,
+                ActorId = actor.Id,
+                ActorName = Truncate(actor.Name, 256),
+                Type = entry.Type,
+                TargetType = entry.TargetType,
+                TargetId = entry.TargetId,
+                IpAddress = Truncate(actor.IpAddress, 64),
+                UserAgent = Truncate(actor.UserAgent, 512),
+                Succeeded = entry.Succeeded,
+                Details = entry.Details is null ? "{}" : JsonSerializer.Serialize(entry.Details, DetailsJson),
+                PreviousHash = previous,
+                Hash = "",
+            };
+            e.Hash = AuditHasher.Compute(e);
+            previous = e.Hash;
+            db.AuditEvents.Add(e);
+            added.Add(e);
+        }
+        return added;
+    }
+
+    private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+
+    private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
+}

@@ -1,0 +1,15 @@
+namespace Portal.Features.Audit;
+
+/// Daily recurring job: walk the chain and record the result. Read-only apart from the result row,
+/// so running it twice or concurrently is harmless.
+public sealed class AuditVerifyJob(AuditChain chain, ILogger<AuditVerifyJob> log)
+{
+    public const string RecurringId = "audit-chain-verify";
+
+    public async Task RunAsync(CancellationToken ct)
+    {
+        var result = await chain.VerifyAndRecordAsync(ct);
+        if (result.Intact) log.LogInformation("Audit chain verified: {Message}", result.Message);
+        else log.LogError("Audit chain broken: {Message}", result.Message);
+    }
+}

@@ -1,0 +1,68 @@
+using Microsoft.Extensions.Options;
+using MudBlazor.Services;
+using Portal.Api;
+using Portal.Components;
+using Portal.Data;
+using Portal.Features.Account;
+using Portal.Features.Audit;
+using Portal.Health;
+using Portal.Jobs;
+using Portal.Security;
+
+namespace Portal;
+
+/// The table of contents: each line registers or maps one room of the house; the rooms hold the details.
+public static class PortalApp
+{
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+
+        builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<AuditLog>();
+
+        builder.AddPortalData();
+        builder.AddPortalSecrets();
+        builder.AddPortalIdentity();
+        builder.AddPortalJobs();
+        builder.AddPortalApi();
+        builder.AddPortalHealth();
+
+        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
+        builder.Services.AddCascadingAuthenticationState();
+        builder.Services.AddMudServices();
+
+        var app = builder.Build();
+        var options = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value;
+
+        if (!app.Environment.IsDevelopment()) app.UseHsts(); // HSTS is only ever sent over HTTPS
+        app.UsePortalSecurityHeaders();
+        app.UsePortalApiErrors();
+        if (options.HttpsRedirection) app.UseHttpsRedirection();
+
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseMustChangePassword();
+        app.UseAntiforgery();
+
+        app.MapStaticAssets();
+        app.MapRazorPages();
+        app.MapPortalHealth();
+        app.MapPortalApiDocs();
+        app.MapAccountApi();
+        app.MapAuthenticatorQrCode();
+        app.UsePortalJobs();
+        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        return app;
+    }
+
+    /// Runs before serving and by `Portal migrate`: schema, master key, first admin. Safe to run on every start.
+    public static async Task InitializeAsync(WebApplication app, CancellationToken ct)
+    {
+        app.Services.GetRequiredService<MasterKey>(); // fail fast on a missing or malformed key
+        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
+        await app.Services.GetRequiredService<AdminBootstrapper>().RunAsync(ct);
+    }
+}

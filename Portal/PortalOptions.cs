@@ -1,0 +1,45 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Portal;
+
+/// The `Portal:*` configuration section (PRODUCT.md, "Interfaces").
+public sealed class PortalOptions
+{
+    public const string Section = "Portal";
+
+    /// Where the SQLite file, the generated master key and first-run files live; relative to the content root.
+    [Required] public string DataDirectory { get; set; } = "data";
+
+    /// Base64 of 32 bytes. Generated into the data directory when absent, unless <see cref="RequireMasterKey"/>.
+    public string? MasterKey { get; set; }
+    public bool RequireMasterKey { get; set; }
+
+    public DatabaseOptions Database { get; set; } = new();
+    public BootstrapOptions Bootstrap { get; set; } = new();
+    public JobsOptions Jobs { get; set; } = new();
+
+    /// Turned off in tests and behind a TLS-terminating proxy that already redirects.
+    public bool HttpsRedirection { get; set; } = true;
+}
+
+public sealed class DatabaseOptions
+{
+    [RegularExpression("^(Sqlite|Postgres)$", ErrorMessage = "Portal:Database:Provider must be Sqlite or Postgres.")]
+    public string Provider { get; set; } = "Sqlite";
+}
+
+public sealed class BootstrapOptions
+{
+    public string? AdminEmail { get; set; }
+    public string? AdminPassword { get; set; }
+    public string? AdminApiToken { get; set; }
+}
+
+public sealed class JobsOptions
+{
+    /// `Sqlite` (a file in the data directory, the default) or `InMemory` (tests).
+    public string Storage { get; set; } = "Sqlite";
+
+    /// Tests switch the in-process server off when they drive jobs directly.
+    public bool RunServer { get; set; } = true;
+}
