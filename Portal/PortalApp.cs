@@ -14,7 +14,8 @@ namespace Portal;
 /// The table of contents: each line registers or maps one room of the house; the rooms hold the details.
 public static class PortalApp
 {
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="serve">false for command-line use: services only, no HTTP pipeline.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, bool serve = true)
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
@@ -35,6 +36,7 @@ public static class PortalApp
         builder.Services.AddMudServices();
 
         var app = builder.Build();
+        if (!serve) return app;
         var options = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value;
 
         if (!app.Environment.IsDevelopment()) app.UseHsts(); // HSTS is only ever sent over HTTPS

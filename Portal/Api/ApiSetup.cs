@@ -29,6 +29,8 @@ public static class ApiSetup
             ctx.ProblemDetails.Extensions.Remove("exception");
             ctx.ProblemDetails.Extensions.Remove("traceId");
         });
+        // Unreadable bodies throw in every environment, so the exception handler answers them with a problem + code.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
@@ -45,6 +47,8 @@ public static class ApiSetup
             // BadHttpRequestException (unreadable JSON, too-large body) is the client's fault: answer its status.
             StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
             ExceptionHandlingPath = null,
+            // A client's malformed request is not a server error: keep it out of the error log.
+            SuppressDiagnosticsCallback = ctx => ctx.Exception is BadHttpRequestException,
             ExceptionHandler = async context =>
             {
                 var feature = context.Features.Get<IExceptionHandlerFeature>();

@@ -59,7 +59,7 @@ public static class PortalCli
                 if (configuration is not null) builder.Configuration.AddInMemoryCollection(configuration);
                 builder.Configuration["Portal:Jobs:RunServer"] = "false";
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
-            });
+            }, serve: false);
             return await action(app);
         }
         catch (StartupException ex)

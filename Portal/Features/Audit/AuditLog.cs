@@ -50,7 +50,9 @@ public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
             .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
         var sequence = tail?.Sequence ?? 0;
         var previous = tail?.Hash ?? AuditHasher.GenesisHash;
-        var now = clock.GetUtcNow();
+        // Whole milliseconds: every provider stores them exactly, so the hash computed here is the one verified later.
+        var utc = clock.GetUtcNow().UtcTicks;
+        var now = new DateTimeOffset(utc - utc % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
         var added = new List<AuditEvent>(entries.Count);
         foreach (var entry in entries)
         {

@@ -1,0 +1,65 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Cli;
+using Portal.Data;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.Cli;
+
+public sealed class CliTests
+{
+    [Fact]
+    public async Task Help_ListsTheCommands()
+    {
+        var (code, output, _) = await RunAsync(["--help"]);
+        Assert.Equal(0, code);
+        Assert.Contains("migrate", output);
+        Assert.Contains("audit", output);
+    }
+
+    [Fact]
+    public async Task Migrate_CreatesTheDatabase_ThenAuditVerify_Passes()
+    {
+        var dir = TempDirectory.Create();
+        var settings = new Dictionary<string, string?> { ["Portal:DataDirectory"] = dir, ["Portal:Jobs:Storage"] = "InMemory" };
+
+        var (migrate, output, migrateError) = await RunAsync(["migrate"], settings);
+        Assert.True(migrate == 0, migrateError);
+        Assert.Contains("up to date", output);
+        Assert.True(File.Exists(Path.Combine(dir, "portal.db")));
+
+        var (verify, verifyOutput, _) = await RunAsync(["audit", "verify"], settings);
+        Assert.Equal(0, verify);
+        Assert.Contains("intact", verifyOutput);
+    }
+
+    [Fact]
+    public async Task AuditVerify_OnBrokenChain_Exits1NamingTheEvent()
+    {
+        var dir = TempDirectory.Create();
+        var settings = new Dictionary<string, string?> { ["Portal:DataDirectory"] = dir, ["Portal:Jobs:Storage"] = "InMemory" };
+        Assert.Equal(0, (await RunAsync(["migrate"], settings)).Code);
+        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={Path.Combine(dir, "portal.db")}").Options;
+        await using (var db = new PortalDbContext(options))
+            await db.Database.ExecuteSqlRawAsync("UPDATE AuditEvents SET ActorName = 'someone else' WHERE Sequence = 1", TestContext.Current.CancellationToken);
+
+        var (code, _, error) = await RunAsync(["audit", "verify"], settings);
+        Assert.Equal(1, code);
+        Assert.Contains("event 1", error);
+    }
+
+    [Fact]
+    public async Task UnknownSubcommand_ExitsNonZero()
+    {
+        var (code, _, error) = await RunAsync(["audit", "frobnicate"]);
+        Assert.NotEqual(0, code);
+        Assert.False(string.IsNullOrWhiteSpace(error));
+    }
+
+    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var code = await PortalCli.RunAsync(args, output, error, settings);
+        return (code, output.ToString(), error.ToString());
+    }
+}

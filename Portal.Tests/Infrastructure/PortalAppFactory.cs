@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Portal.Tests.Infrastructure;
+
+/// The real app on a temp SQLite file and in-memory Hangfire. Each factory owns its data directory, so tests
+/// never share state; pass an existing directory to simulate a restart on the same data.
+public class PortalAppFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings;
+
+    public PortalAppFactory() : this(null) { }
+
+    // Not public: xunit class fixtures need exactly one public constructor.
+    internal PortalAppFactory(string? dataDirectory = null, IDictionary<string, string?>? settings = null, FakeTimeProvider? clock = null)
+    {
+        DataDirectory = dataDirectory ?? TempDirectory.Create();
+        Clock = clock;
+        _settings = new Dictionary<string, string?>
+        {
+            ["Portal:DataDirectory"] = DataDirectory,
+            ["Portal:Jobs:Storage"] = "InMemory",
+            ["Portal:HttpsRedirection"] = "false",
+            ["Logging:LogLevel:Default"] = "Warning",
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+        };
+        if (settings is not null)
+            foreach (var (key, value) in settings) _settings[key] = value;
+    }
+
+    public string DataDirectory { get; }
+    public FakeTimeProvider? Clock { get; }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
+        builder.UseEnvironment("Testing");
+        if (Clock is not null)
+            builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    public HttpClient CreateBrowserLikeClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });
+}
+
+public static class TempDirectory
+{
+    public static string Create()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "portal-tests", Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(path);
+        return path;
+    }
+}
