@@ -38,6 +38,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>
     {
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.UseEnvironment("Testing");
+        // Outside Development, static web assets (MudBlazor, Identity UI) come from a publish folder; tests run from the build.
+        builder.UseStaticWebAssets();
         if (Clock is not null)
             builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }

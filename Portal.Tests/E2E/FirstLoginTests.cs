@@ -1,0 +1,68 @@
+using Microsoft.Playwright;
+
+namespace Portal.Tests.E2E;
+
+[Trait("Category", "E2E")]
+public sealed class FirstLoginTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task PlatformAdmin_FirstLogin_ChangesInitialPassword_AndReachesDashboard()
+    {
+        var baseUrl = browser.BaseUrl;
+        var password = (await File.ReadAllTextAsync(Path.Combine(browser.App.DataDirectory, "initial-admin-password"),
+            TestContext.Current.CancellationToken)).Trim();
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+
+        await page.GotoAsync(baseUrl + "/");
+        await page.WaitForURLAsync("**/Identity/Account/Login**");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("01-login"), FullPage = true });
+        await page.FillAsync("#Input_Email", "admin@localhost");
+        await page.FillAsync("#Input_Password", password);
+        await page.ClickAsync("#login-submit");
+
+        // The generated password must be changed before anything else.
+        await page.WaitForURLAsync("**/Identity/Account/Manage/ChangePassword");
+        await page.FillAsync("#Input_OldPassword", password);
+        await page.FillAsync("#Input_NewPassword", "my own long passphrase");
+        await page.FillAsync("#Input_ConfirmPassword", "my own long passphrase");
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("02-change-password"), FullPage = true });
+        await page.ClickAsync("button[type=submit]");
+        await Assertions.Expect(page.Locator(".alert-success")).ToContainTextAsync("Your password has been changed");
+
+        await page.GotoAsync(baseUrl + "/");
+        await Assertions.Expect(page.Locator("h1")).ToHaveTextAsync("Dashboard");
+        await Assertions.Expect(page.GetByText("admin@localhost")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("03-dashboard"), FullPage = true });
+    }
+
+    [Fact]
+    public async Task SignedInUser_CreatesManagementToken_AndSeesItOnce()
+    {
+        var user = await Infrastructure.TestUsers.CreateAsync(browser.App);
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync(browser.BaseUrl + "/Identity/Account/Login?ReturnUrl=%2Faccount%2Ftokens");
+        await page.FillAsync("#Input_Email", user.Email!);
+        await page.FillAsync("#Input_Password", Infrastructure.TestUsers.Password);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync("**/account/tokens");
+        await Assertions.Expect(page.GetByText("You have no management tokens yet.")).ToBeVisibleAsync();
+
+        // Clicks made before the Blazor circuit is connected are lost, so retry until the dialog opens.
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        for (var attempt = 0; attempt < 20 && !await dialog.IsVisibleAsync(); attempt++)
+        {
+            await page.GetByRole(AriaRole.Button, new() { Name = "New token" }).ClickAsync();
+            await page.WaitForTimeoutAsync(250);
+        }
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("04a-new-token-dialog"), FullPage = true });
+        await dialog.GetByLabel("Name").FillAsync("CI deploy");
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+
+        var token = page.GetByTestId("new-token");
+        await Assertions.Expect(token).ToContainTextAsync("ptm_");
+        await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = "CI deploy" })).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("04-management-token"), FullPage = true });
+    }
+}
