@@ -1,0 +1,27 @@
+# Portal container: multi-stage build, runs as a non-root user, data directory on a volume.
+FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
+WORKDIR /src
+COPY global.json Directory.Build.props Directory.Packages.props Portal.sln ./
+COPY Portal/Portal.csproj Portal/
+COPY Portal.Data/Portal.Data.csproj Portal.Data/
+COPY Portal.Tokens/Portal.Tokens.csproj Portal.Tokens/
+COPY migrations/Portal.Migrations.csproj migrations/
+RUN dotnet restore Portal/Portal.csproj
+COPY Portal/ Portal/
+COPY Portal.Data/ Portal.Data/
+COPY Portal.Tokens/ Portal.Tokens/
+COPY migrations/ migrations/
+RUN dotnet publish Portal/Portal.csproj -c Release -o /app --no-restore
+
+FROM mcr.microsoft.com/dotnet/aspnet:10.0 AS runtime
+WORKDIR /app
+COPY --from=build /app ./
+RUN mkdir -p /data && chown app:app /data
+USER app
+ENV ASPNETCORE_URLS=http://+:8080 \
+    Portal__DataDirectory=/data \
+    Portal__RequireMasterKey=true \
+    Portal__HttpsRedirection=false
+VOLUME /data
+EXPOSE 8080
+ENTRYPOINT ["dotnet", "Portal.dll"]

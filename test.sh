@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# The one test command: installs what the tests need (Chromium, docker-compose for the compose check), builds in
+# Release, checks that the EF model has no unmigrated changes, validates docker-compose.yml, runs every test and
+# prints a plain summary line: `tests: N passed, N failed, N skipped`.
+set -euo pipefail
+cd "$(dirname "$0")"
+T0=$(date +%s)
+step() { local name=$1; shift; local s; s=$(date +%s); "$@"; echo "### $name $(( $(date +%s) - s ))s" >&2; }
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DEBIAN_FRONTEND=noninteractive
+
+# 1. OS packages the tests use (root on CI and dev machines; skipped when present).
+pkgs=()
+command -v chromium >/dev/null || pkgs+=(chromium)
+command -v docker-compose >/dev/null || pkgs+=(docker-compose)
+if [ ${#pkgs[@]} -gt 0 ]; then
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  step apt-update $SUDO apt-get update -qq
+  step apt-install $SUDO apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+fi
+
+# 2. Build and static checks.
+step tool-restore dotnet tool restore >/dev/null
+step restore dotnet restore Portal.sln >/dev/null
+step build dotnet build Portal.sln --no-restore -c Release -nologo -clp:ErrorsOnly
+step ef-check dotnet ef migrations has-pending-model-changes --project migrations --startup-project Portal --no-build --configuration Release
+# The compose file reads portal.env (kept out of git); validate it against the example when there is none.
+compose_check() {
+  if [ -f portal.env ]; then docker-compose -f docker-compose.yml config -q; return; fi
+  cp portal.env.example portal.env
+  local rc=0
+  docker-compose -f docker-compose.yml config -q || rc=$?
+  rm -f portal.env
+  return $rc
+}
+step compose-check compose_check
+
+# 3. Tests (all projects), results as TRX for the summary line.
+rm -rf TestResults
+set +e
+step test dotnet test Portal.sln --no-build -c Release --logger "trx" --results-directory TestResults "$@"
+rc=$?
+set -e
+python3 - <<'PY'
+import glob, re
+p = f = s = 0
+for t in glob.glob('TestResults/**/*.trx', recursive=True):
+    c = re.search(r'<Counters [^>]*>', open(t, encoding='utf-8').read()).group(0)
+    g = lambda k: int(re.search(k + r'="(\d+)"', c).group(1))
+    p += g('passed'); f += g('failed'); s += g('total') - g('executed')
+print(f"tests: {p} passed, {f} failed, {s} skipped")
+PY
+echo "### total $(( $(date +%s) - T0 ))s" >&2
+exit $rc
