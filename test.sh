@@ -5,7 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 T0=$(date +%s)
-step() { local name=$1; shift; local s; s=$(date +%s); "$@"; echo "### $name $(( $(date +%s) - s ))s" >&2; }
+step() {
+  local name=$1 rc=0 s; shift; s=$(date +%s)
+  "$@" || rc=$?
+  echo "### $name $(( $(date +%s) - s ))s (exit $rc)" >&2
+  return $rc
+}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1 DEBIAN_FRONTEND=noninteractive
 
 # 1. OS packages the tests use (root on CI and dev machines; skipped when present).

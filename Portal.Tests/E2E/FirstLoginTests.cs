@@ -49,13 +49,10 @@ public sealed class FirstLoginTests(BrowserFixture browser) : IClassFixture<Brow
         await page.WaitForURLAsync("**/account/tokens");
         await Assertions.Expect(page.GetByText("You have no management tokens yet.")).ToBeVisibleAsync();
 
-        // Clicks made before the Blazor circuit is connected are lost, so retry until the dialog opens.
+        // Clicks made before the Blazor circuit is connected are lost: wait for the layout to turn interactive.
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "New token" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        for (var attempt = 0; attempt < 20 && !await dialog.IsVisibleAsync(); attempt++)
-        {
-            await page.GetByRole(AriaRole.Button, new() { Name = "New token" }).ClickAsync();
-            await page.WaitForTimeoutAsync(250);
-        }
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("04a-new-token-dialog"), FullPage = true });
         await dialog.GetByLabel("Name").FillAsync("CI deploy");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
