@@ -152,7 +152,7 @@ internal ref struct ZlibInflater
         lengths[256..280].Fill(7);
         lengths[280..288].Fill(8);
         lengths[288..].Fill(5);
-        return Codes(lengths[..288], lengths[288..]);
+        return Codes(lengths[..288], lengths[288..], isFixed: true);
     }
 
     private string? Dynamic()
@@ -244,10 +244,10 @@ internal ref struct ZlibInflater
             index += repeat;
         }
 
-        return lengths[256] == 0 ? TokenFormatCodes.ZlibInvalid : Codes(lengths[..nlen], lengths.Slice(nlen, ndist));
+        return lengths[256] == 0 ? TokenFormatCodes.ZlibInvalid : Codes(lengths[..nlen], lengths.Slice(nlen, ndist), isFixed: false);
     }
 
-    private string? Codes(scoped ReadOnlySpan<short> literalLengths, scoped ReadOnlySpan<short> distanceLengths)
+    private string? Codes(scoped ReadOnlySpan<short> literalLengths, scoped ReadOnlySpan<short> distanceLengths, bool isFixed)
     {
         Span<short> lcount = stackalloc short[Huffman.MaxBits + 1];
         Span<short> lsymbol = stackalloc short[288];
@@ -255,15 +255,16 @@ internal ref struct ZlibInflater
         Span<short> dsymbol = stackalloc short[30];
         var lencode = new Huffman(lcount, lsymbol);
         var distcode = new Huffman(dcount, dsymbol);
-        // Incomplete codes are allowed only as a single one-bit code (as in zlib's puff.c).
+        // Dynamic codes may be incomplete only as a single one-bit code (as in zlib's puff.c);
+        // the fixed distance code is incomplete by definition (30 of 32 five-bit codes).
         var err = lencode.Build(literalLengths);
-        if (err < 0 || (err > 0 && literalLengths.Length - lcount[0] != 1))
+        if (!isFixed && (err < 0 || (err > 0 && literalLengths.Length - lcount[0] != 1)))
         {
             return TokenFormatCodes.ZlibInvalid;
         }
 
         err = distcode.Build(distanceLengths);
-        if (err < 0 || (err > 0 && distanceLengths.Length - dcount[0] != 1))
+        if (!isFixed && (err < 0 || (err > 0 && distanceLengths.Length - dcount[0] != 1)))
         {
             return TokenFormatCodes.ZlibInvalid;
         }
