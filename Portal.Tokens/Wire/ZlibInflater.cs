@@ -76,7 +76,13 @@ internal ref struct ZlibInflater
         }
         while (last == 0);
 
-        // The trailer starts at the next byte boundary; leftover bits are padding.
+        // The trailer starts at the next byte boundary. Encoders write zero padding bits; requiring
+        // that keeps the accepted encodings of a token from differing in bits that decode to nothing.
+        if (_bitBuffer != 0)
+        {
+            return TokenFormatCodes.ZlibInvalid;
+        }
+
         if (_input.Length - _in < 4)
         {
             return TokenFormatCodes.ZlibTruncated;
@@ -113,6 +119,11 @@ internal ref struct ZlibInflater
 
     private string? Stored()
     {
+        if (_bitBuffer != 0)
+        {
+            return TokenFormatCodes.ZlibInvalid; // alignment bits must be zero (see Run)
+        }
+
         _bitBuffer = 0;
         _bitCount = 0;
         if (_input.Length - _in < 4)
