@@ -5,6 +5,7 @@ using Portal.Components;
 using Portal.Data;
 using Portal.Features.Account;
 using Portal.Features.Audit;
+using Portal.Features.Organizations;
 using Portal.Health;
 using Portal.Jobs;
 using Portal.Security;
@@ -27,6 +28,7 @@ public static class PortalApp
         builder.AddPortalData();
         builder.AddPortalSecrets();
         builder.AddPortalIdentity();
+        builder.AddPortalAdminCore();
         builder.AddPortalJobs();
         builder.AddPortalApi();
         builder.AddPortalHealth();
@@ -54,6 +56,7 @@ public static class PortalApp
         app.MapPortalHealth();
         app.MapPortalApiDocs();
         app.MapAccountApi();
+        app.MapPortalAdminCore();
         app.MapAuthenticatorQrCode();
         app.UsePortalJobs();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -20,4 +20,34 @@ public enum AuditEventType
     ManagementTokenCreated = 1030,
     ManagementTokenRevoked = 1031,
     ManagementTokenIssuedForLogin = 1032,
+
+    // 1100: projects
+    ProjectCreated = 1100,
+    ProjectUpdated = 1101,
+    ProjectDeleted = 1102,
+
+    // 1200: organizations
+    OrganizationCreated = 1200,
+    OrganizationUpdated = 1201,
+
+    // 1300: members and invitations
+    InvitationCreated = 1300,
+    InvitationAccepted = 1301,
+    MemberRoleChanged = 1310,
+    MemberRemoved = 1311,
+
+    // 1400: certificates
+    CertificateImported = 1400,
+    CertificateGenerated = 1401,
+    CertificatePromoted = 1402,
+    CertificateRetired = 1403,
+    CertificateRevealed = 1404,
+    CertificateRotated = 1405,
+
+    // 1500: token policies
+    PolicyUpdated = 1500,
+
+    // 1900: security
+    CrossOrganizationAccessRefused = 1900,
+    RoleForbidden = 1901,
 }

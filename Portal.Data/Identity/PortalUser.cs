@@ -14,4 +14,7 @@ public sealed class PortalUser : IdentityUser
 
     /// The last TOTP time step accepted for this user: a code from this step or earlier is a replay.
     public long LastTotpTimeStep { get; set; }
+
+    /// The organization the admin UI shows (the app bar's switcher); validated against memberships on use.
+    public Guid? CurrentOrganizationId { get; set; }
 }

@@ -18,6 +18,8 @@ public static class IdentitySetup
         var services = builder.Services;
         services.AddHttpContextAccessor();
         services.AddScoped<AuditActorAccessor>();
+        services.AddScoped<CircuitClient>();
+        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitClientHandler>();
 
         services.AddDefaultIdentity<PortalUser>(o =>
             {

@@ -4,17 +4,19 @@ using Portal.Data.Audit;
 namespace Portal.Features.Audit;
 
 /// Builds the actor of an audit event from the current request: signed-in user or management token, IP, user agent.
-public sealed class AuditActorAccessor(IHttpContextAccessor http)
+public sealed class AuditActorAccessor(IHttpContextAccessor http, CircuitClient circuit)
 {
     public const string TokenIdClaim = "portal:token_id";
 
     public AuditActor Current()
     {
         var context = http.HttpContext;
-        if (context is null) return AuditActor.System;
-        var ip = context.Connection.RemoteIpAddress?.ToString();
-        var agent = context.Request.Headers.UserAgent.ToString();
-        var user = context.User;
+        if (context is null && circuit.User is null) return AuditActor.System;
+        // In a Blazor circuit the HttpContext (if any) is the hub connection's, so the circuit's capture wins.
+        var inCircuit = circuit.User is not null;
+        var ip = inCircuit ? circuit.IpAddress : context!.Connection.RemoteIpAddress?.ToString();
+        var agent = inCircuit ? circuit.UserAgent : context!.Request.Headers.UserAgent.ToString();
+        var user = inCircuit ? circuit.User! : context!.User;
         if (user.Identity?.IsAuthenticated != true)
             return new AuditActor(AuditActorType.Anonymous, null, null, ip, agent);
         var tokenId = user.FindFirstValue(TokenIdClaim);
