@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Portal.Features.TokenIssuance.Cli;
 
 namespace Portal.Cli;
 
@@ -7,6 +8,6 @@ internal static class CliExtensions
 {
     public static IEnumerable<Command> Commands(TextWriter output, TextWriter error)
     {
-        yield break;
+        yield return TokenCommand.Create(output, error);
     }
 }

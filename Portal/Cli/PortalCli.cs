@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.CommandLine.Invocation;
 using Portal.Features.Audit;
 
 namespace Portal.Cli;
@@ -20,6 +21,7 @@ public static class PortalCli
         foreach (var command in CliExtensions.Commands(output, error)) root.Subcommands.Add(command);
 
         var parsed = root.Parse(args);
+        if (parsed.Action is ParseErrorAction) return await CliParseErrors.ReportAsync(parsed, error);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
 
