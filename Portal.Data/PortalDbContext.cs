@@ -25,6 +25,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Invitation> Invitations => Set<Invitation>();
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ProjectCertificate> ProjectCertificates => Set<ProjectCertificate>();
+    public DbSet<ApiKeys.ApiKey> ApiKeys => Set<ApiKeys.ApiKey>();
+    public DbSet<Usage.UsageCounter> UsageCounters => Set<Usage.UsageCounter>();
+    public DbSet<Usage.CacheStamp> CacheStamps => Set<Usage.CacheStamp>();
 
     /// The Data Protection key ring; each key's XML is encrypted with the master key before it lands here.
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
@@ -65,14 +68,26 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public override int SaveChanges(bool acceptAllChangesOnSuccess)
     {
         EnforceTenant();
-        return base.SaveChanges(acceptAllChangesOnSuccess);
+        var bump = TouchesTokenCache();
+        var saved = base.SaveChanges(acceptAllChangesOnSuccess);
+        if (bump) Database.ExecuteSql($"UPDATE \"CacheStamps\" SET \"Version\" = \"Version\" + 1 WHERE \"Id\" = 1");
+        return saved;
     }
 
-    public override Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
     {
         EnforceTenant();
-        return base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        var bump = TouchesTokenCache();
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        if (bump) await Database.ExecuteSqlAsync($"UPDATE \"CacheStamps\" SET \"Version\" = \"Version\" + 1 WHERE \"Id\" = 1", cancellationToken);
+        return saved;
     }
+
+    /// Keys, certificates, projects (policy, status) and organizations are cached by the token API; a change to
+    /// any of them bumps the cache stamp that every instance polls. Done here so no feature can forget it.
+    private bool TouchesTokenCache() => ChangeTracker.Entries().Any(e =>
+        e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted &&
+        e.Entity is Data.ApiKeys.ApiKey or ProjectCertificate or Project or Organization);
 
     /// The write half of tenancy: new rows get the context's organization, and no row of another one is written.
     private void EnforceTenant()

@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.Organizations;
+using Portal.Features.TokenIssuance;
 using Portal.Health;
 using Portal.Jobs;
 using Portal.Security;
@@ -29,6 +30,7 @@ public static class PortalApp
         builder.AddPortalSecrets();
         builder.AddPortalIdentity();
         builder.AddPortalAdminCore();
+        builder.AddPortalTokenApi();
         builder.AddPortalJobs();
         builder.AddPortalApi();
         builder.AddPortalHealth();
@@ -44,6 +46,7 @@ public static class PortalApp
         if (!app.Environment.IsDevelopment()) app.UseHsts(); // HSTS is only ever sent over HTTPS
         app.UsePortalSecurityHeaders();
         app.UsePortalApiErrors();
+        app.UseTokenCors();
         if (options.HttpsRedirection) app.UseHttpsRedirection();
 
         app.UseAuthentication();
@@ -57,6 +60,7 @@ public static class PortalApp
         app.MapPortalApiDocs();
         app.MapAccountApi();
         app.MapPortalAdminCore();
+        app.MapPortalTokenApi();
         app.MapAuthenticatorQrCode();
         app.UsePortalJobs();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

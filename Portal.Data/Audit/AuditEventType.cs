@@ -47,6 +47,11 @@ public enum AuditEventType
     // 1500: token policies
     PolicyUpdated = 1500,
 
+    // 1600: API keys and the token API
+    ApiKeyCreated = 1600,
+    ApiKeyRevoked = 1601,
+    SecretKeyInUrl = 1610,
+
     // 1900: security
     CrossOrganizationAccessRefused = 1900,
     RoleForbidden = 1901,

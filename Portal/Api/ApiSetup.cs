@@ -9,6 +9,9 @@ public static class ApiSetup
 {
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// Paths that answer JSON and problem+json, never HTML: the APIs and the drop-in token routes.
+    public static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/compat");
+
     public static WebApplicationBuilder AddPortalApi(this WebApplicationBuilder builder)
     {
         builder.Services.AddOpenApi("v1");
@@ -53,7 +56,7 @@ public static class ApiSetup
             ExceptionHandler = async context =>
             {
                 var feature = context.Features.Get<IExceptionHandlerFeature>();
-                if (!context.Request.Path.StartsWithSegments("/api") && feature?.Error is not BadHttpRequestException)
+                if (!IsApi(context.Request.Path) && feature?.Error is not BadHttpRequestException)
                 {
                     context.Response.ContentType = "text/plain";
                     await context.Response.WriteAsync("Something went wrong. The error has been logged; try again or contact your administrator.");
@@ -66,13 +69,13 @@ public static class ApiSetup
         app.UseStatusCodePages(async ctx =>
         {
             var http = ctx.HttpContext;
-            if (!http.Request.Path.StartsWithSegments("/api") || http.Response.HasStarted) return;
+            if (!IsApi(http.Request.Path) || http.Response.HasStarted) return;
             var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
             await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http });
         });
         app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments("/api"))
+            if (IsApi(context.Request.Path))
             {
                 // A declared length over the limit is refused before reading; a chunked body is cut by the server limit.
                 if (context.Request.ContentLength > MaxBodyBytes)
@@ -97,6 +100,8 @@ public static class ApiSetup
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
         // Unknown API routes answer problem+json instead of falling through to the Blazor 404 page.
         app.MapFallback("/api/{**rest}", () => ApiProblems.NotFound("There is no API route at this path; see /api/docs for the routes that exist."))
+            .ExcludeFromDescription();
+        app.MapFallback("/compat/{**rest}", () => ApiProblems.NotFound("There is no drop-in route at this path; see the README for /compat/{projectId}/... routes."))
             .ExcludeFromDescription();
         return app;
     }

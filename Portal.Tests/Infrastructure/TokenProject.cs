@@ -1,0 +1,50 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Portal.Tests.Infrastructure;
+
+/// A project with an Active certificate and API keys, made through the management API.
+public sealed record TokenProject(PortalAppFactory App, TestOrg Org, Guid ProjectId, string AppId, string Certificate)
+{
+    public string Path => $"{Org.Path}/projects/{ProjectId}";
+
+    public static async Task<TokenProject> CreateAsync(PortalAppFactory app, TestOrg? org = null, object? policyChanges = null)
+    {
+        org ??= await ApiActors.OrganizationAsync(app, await ApiActors.PlatformAdminAsync(app));
+        var appId = ApiActors.NewAppId();
+        var certificate = ApiActors.NewCertificate();
+        var project = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects", new { name = "Tokens", appId })).JsonAsync(HttpStatusCode.Created))
+            .GetProperty("id").GetGuid();
+        (await org.Owner.PostAsJsonAsync($"{org.Path}/projects/{project}/certificates", new { certificate, activation = "Now" })).EnsureSuccessStatusCode();
+        var result = new TokenProject(app, org, project, appId, certificate);
+        if (policyChanges is not null) await result.UpdatePolicyAsync(policyChanges);
+        return result;
+    }
+
+    public async Task UpdatePolicyAsync(object changes)
+    {
+        var policy = System.Text.Json.Nodes.JsonNode.Parse(await Org.Owner.GetStringAsync($"{Path}/policy"))!.AsObject();
+        foreach (var (name, value) in System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(changes, new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject())
+            policy[name] = value?.DeepClone();
+        (await Org.Owner.PutAsJsonAsync($"{Path}/policy", policy)).EnsureSuccessStatusCode();
+    }
+
+    public async Task<(string Key, Guid Id)> KeyAsync(string kind = "secret", string[]? scopes = null, string[]? origins = null,
+        string[]? channelPrefixes = null, int? rateLimit = null, DateTimeOffset? expiresAt = null)
+    {
+        var created = await (await Org.Owner.PostAsJsonAsync($"{Path}/api-keys", new
+        {
+            name = "test key", kind, scopes = scopes ?? ["rtc", "rtm", "chat", "verify"], allowedOrigins = origins ?? [],
+            channelPrefixes = channelPrefixes ?? [], rateLimitPerMinute = rateLimit, expiresAt,
+        })).JsonAsync(HttpStatusCode.Created);
+        return (created.GetProperty("key").GetString()!, created.GetProperty("info").GetProperty("id").GetGuid());
+    }
+
+    public HttpClient Client(string? key = null)
+    {
+        var client = App.CreateClient();
+        if (key is not null) client.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        return client;
+    }
+}

@@ -1,0 +1,35 @@
+using Portal.Data.ApiKeys;
+
+namespace Portal.Features.ApiKeys;
+
+public sealed record ApiKeyDto(Guid Id, Guid ProjectId, string Name, string Kind, IReadOnlyList<string> Scopes, string Prefix,
+    IReadOnlyList<string> AllowedOrigins, IReadOnlyList<string> ChannelPrefixes, int RateLimitPerMinute,
+    DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, string State)
+{
+    public static ApiKeyDto From(ApiKey k, DateTimeOffset now) => new(k.Id, k.ProjectId, k.Name, k.Kind == ApiKeyKind.Secret ? "secret" : "publishable",
+        ApiKeyScopeNames.ToNames(k.Scopes), k.Prefix, Lines(k.AllowedOrigins), Lines(k.ChannelPrefixes), k.RateLimitPerMinute,
+        k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt,
+        k.RevokedAt is not null ? "revoked" : k.ExpiresAt <= now ? "expired" : "active");
+
+    internal static IReadOnlyList<string> Lines(string value) => value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+}
+
+public sealed record CreateApiKey(string? Name, string? Kind, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? AllowedOrigins,
+    IReadOnlyList<string>? ChannelPrefixes, int? RateLimitPerMinute, DateTimeOffset? ExpiresAt);
+
+/// The key itself appears only here, once.
+public sealed record CreatedApiKey(ApiKeyDto Info, string Key);
+
+public static class ApiKeyScopeNames
+{
+    public static readonly string[] All = ["rtc", "rtm", "chat", "verify"];
+
+    public static IReadOnlyList<string> ToNames(ApiKeyScopes scopes) =>
+        All.Where(n => scopes.HasFlag(Parse(n))).ToList();
+
+    public static ApiKeyScopes Parse(string name) => name switch
+    {
+        "rtc" => ApiKeyScopes.Rtc, "rtm" => ApiKeyScopes.Rtm, "chat" => ApiKeyScopes.Chat, "verify" => ApiKeyScopes.Verify,
+        _ => ApiKeyScopes.None,
+    };
+}

@@ -1,0 +1,106 @@
+using Portal.Api;
+using Portal.Data.ApiKeys;
+using Portal.Data.Audit;
+using Portal.Features.ApiKeys;
+using Portal.Features.Audit;
+using Portal.Features.Usage;
+
+namespace Portal.Features.TokenIssuance;
+
+/// Finds and checks the API key of a token request: where it may come from, whether it is usable, its origin,
+/// its project's state and its rate limit. Everything here runs from memory once the key is cached.
+public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, UsageRecorder usage, TimeProvider clock,
+    IServiceScopeFactory scopes, ILogger<ApiKeyAuthenticator> log)
+{
+    public const int MaxKeyLength = 200;
+
+    public async ValueTask<Result<KeySnapshot>> AuthenticateAsync(HttpContext http, ApiKeyScopes scope, string service,
+        bool allowQueryKey, Guid? routeProjectId = null)
+    {
+        var ip = http.Connection.RemoteIpAddress?.ToString();
+        if (limits.IpBlocked(ip) is { } wait) return RateLimited(http, wait, "Too many requests with invalid API keys from this address");
+
+        var queryKey = http.Request.Query["key"].ToString();
+        if (queryKey.Length > 0 && ApiKeySecrets.LooksSecret(queryKey))
+        {
+            await SecretInUrlAsync(http, queryKey);
+            return ServiceError.Validation("secret_key_in_url",
+                "A secret key was sent in the URL, where logs and proxies keep it: revoke it now, create a new one, and send keys only in the Authorization or X-Api-Key header.");
+        }
+        var key = HeaderKey(http) ?? (allowQueryKey && queryKey.Length > 0 ? queryKey : null);
+        if (key is null)
+            return new ServiceError(401, "api_key_missing", allowQueryKey
+                ? "Send the project's API key as `Authorization: Bearer <key>`, `X-Api-Key`, or (publishable keys) `?key=`."
+                : "Send the project's API key as `Authorization: Bearer <key>` or `X-Api-Key: <key>`.");
+
+        var found = key.Length <= MaxKeyLength ? await cache.FindAsync(key, http.RequestAborted) : null;
+        if (found is null)
+        {
+            limits.InvalidKeyFrom(ip);
+            return new ServiceError(401, "api_key_invalid", "This API key is not known: check that it was copied whole, or create a new one on the project's API keys tab.");
+        }
+        if (routeProjectId is { } projectId && projectId != found.Project.ProjectId)
+            return ServiceError.NotFound("project");
+
+        var refusal = Check(http, found, scope, key == queryKey && allowQueryKey);
+        if (refusal is not null)
+        {
+            usage.Record(found.Project.OrganizationId, found.Project.ProjectId, found.Id, service, refusal.Code);
+            return refusal;
+        }
+        return found;
+    }
+
+    private ServiceError? Check(HttpContext http, KeySnapshot key, ApiKeyScopes scope, bool fromQuery)
+    {
+        if (key.Revoked) return new ServiceError(401, "api_key_revoked", "This API key was revoked: use the project's current key.");
+        if (key.ExpiresAt <= clock.GetUtcNow()) return new ServiceError(401, "api_key_expired", "This API key has expired: create a new one on the project's API keys tab.");
+        if (fromQuery && key.Kind == ApiKeyKind.Secret)
+            return ServiceError.Validation("secret_key_in_url", "Secret keys are accepted only in headers.");
+        var origin = http.Request.Headers.Origin.ToString();
+        if (key.Kind == ApiKeyKind.Publishable && origin.Length > 0 && !key.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
+            return ServiceError.Forbidden("origin_not_allowed", $"This key may not be used from {Shorten(origin)}: add the origin to the key's allowed origins.");
+        if (!key.Project.OrganizationActive) return ServiceError.Forbidden("organization_disabled", "The organization of this project is disabled.");
+        if (!key.Project.ProjectActive) return ServiceError.Forbidden("project_disabled", "This project is disabled: enable it in Portal to issue tokens.");
+        if (!key.Scopes.HasFlag(scope))
+            return ServiceError.Forbidden("scope_missing", $"This key lacks the `{scope.ToString().ToLowerInvariant()}` scope: create a key with it.");
+        if (limits.TryTake(key.Id, key.RateLimitPerMinute) is { } wait)
+            return RateLimited(http, wait, $"This key is limited to {key.RateLimitPerMinute} requests per minute");
+        return null;
+    }
+
+    private static ServiceError RateLimited(HttpContext http, int seconds, string what)
+    {
+        http.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return new ServiceError(429, "rate_limited", $"{what}: retry after {seconds} s.");
+    }
+
+    private static string? HeaderKey(HttpContext http)
+    {
+        var authorization = http.Request.Headers.Authorization.ToString();
+        if (authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase)) return authorization[7..].Trim();
+        var header = http.Request.Headers["X-Api-Key"].ToString();
+        return header.Length > 0 ? header.Trim() : null;
+    }
+
+    private async Task SecretInUrlAsync(HttpContext http, string key)
+    {
+        try
+        {
+            var found = key.Length <= MaxKeyLength ? await cache.FindAsync(key, http.RequestAborted) : null;
+            await using var scope = scopes.CreateAsyncScope();
+            var actors = scope.ServiceProvider.GetRequiredService<AuditActorAccessor>();
+            await using var db = await scope.ServiceProvider.GetRequiredService<Data.Tenancy.TenantDb>().GlobalAsync(http.RequestAborted);
+            await scope.ServiceProvider.GetRequiredService<AuditLog>().SaveAsync(db, actors.Current(),
+                new AuditEntry(AuditEventType.SecretKeyInUrl, "api_key", found?.Id.ToString(),
+                    new { prefix = key[..Math.Min(key.Length, ApiKeySecrets.VisiblePrefixLength)], path = http.Request.Path.Value },
+                    found?.Project.OrganizationId, Succeeded: false), http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            log.LogWarning("Could not audit a secret key seen in a URL: {Error}", ex.GetType().Name);
+        }
+    }
+
+    private static string Shorten(string value) => value.Length <= 100 ? value : value[..100] + "…";
+}

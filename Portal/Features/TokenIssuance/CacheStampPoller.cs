@@ -1,0 +1,31 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data;
+
+namespace Portal.Features.TokenIssuance;
+
+/// Reads the one-row cache stamp every second and clears the issuance cache when it moved, so a revoked key,
+/// rotated certificate, edited policy or disabled project takes effect on every instance within about a second.
+public sealed class CacheStampPoller(IDbContextFactory<PortalDbContext> dbs, IssuanceCache cache, ILogger<CacheStampPoller> log)
+    : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                await using var db = await dbs.CreateDbContextAsync(stoppingToken);
+                var version = await db.CacheStamps.AsNoTracking().Where(s => s.Id == 1).Select(s => s.Version).SingleAsync(stoppingToken);
+                if (version != cache.Version) cache.Invalidate(version);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Database unavailable: keep serving from cache; try again next tick.
+                log.LogWarning("Cache stamp poll failed: {Error}", ex.GetType().Name);
+            }
+        } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+}

@@ -1,0 +1,74 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using Microsoft.EntityFrameworkCore;
+using Portal.Data.ApiKeys;
+using Portal.Data.Projects;
+using Portal.Data.Tenancy;
+using Portal.Features.ApiKeys;
+using Portal.Features.Certificates;
+
+namespace Portal.Features.TokenIssuance;
+
+/// Keys by hash, with their project's snapshot. A miss costs one database visit; after that a token request
+/// touches no database. <see cref="CacheStampPoller"/> clears it within a second of any relevant change.
+public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
+{
+    private const int MaxEntries = 50_000;
+    private ConcurrentDictionary<KeyHash, KeySnapshot?> _keys = new();
+
+    public long Version { get; private set; } = -1;
+
+    public async ValueTask<KeySnapshot?> FindAsync(string key, CancellationToken ct)
+    {
+        var hash = KeyHash.Of(key);
+        if (_keys.TryGetValue(hash, out var cached)) return cached;
+        var loaded = await LoadAsync(ApiKeySecrets.Hash(key), ct);
+        var keys = _keys;
+        if (keys.Count >= MaxEntries) keys.Clear(); // unknown keys are cached too; bound the memory a flood can take
+        keys[hash] = loaded;
+        return loaded;
+    }
+
+    /// Drops everything (a key, certificate, policy, project or organization changed somewhere).
+    public void Invalidate(long version)
+    {
+        _keys = new ConcurrentDictionary<KeyHash, KeySnapshot?>();
+        Version = version;
+    }
+
+    private async Task<KeySnapshot?> LoadAsync(byte[] hash, CancellationToken ct)
+    {
+        // The key decides the organization, so this lookup cannot be scoped to one in advance.
+        await using var db = await tenants.UnfilteredAsync("token API key lookup by hash", ct);
+        var key = await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.SecretHash == hash, ct);
+        if (key is null) return null;
+        var project = await db.Projects.AsNoTracking().Include(p => p.Certificates).SingleAsync(p => p.Id == key.ProjectId, ct);
+        var org = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == key.OrganizationId, ct);
+        var active = project.Certificates.SingleOrDefault(c => c.State == CertificateState.Active && c.ProtectedSecret is not null);
+        var snapshot = new ProjectSnapshot(project.OrganizationId, project.Id, project.AppId, project.Status == ProjectStatus.Active,
+            !org.IsDisabled, project.Policy, project.Policy.ChannelPrefixList.ToArray(),
+            active is null ? null : Certificate(active),
+            project.Certificates.Where(c => c.State == CertificateState.Previous && c.ProtectedSecret is not null).Select(Certificate).ToList());
+        return new KeySnapshot(key.Id, key.Kind, key.Scopes, Lines(key.AllowedOrigins), Lines(key.ChannelPrefixes), key.RateLimitPerMinute,
+            key.ExpiresAt, key.RevokedAt is not null, snapshot);
+    }
+
+    private CertificateSnapshot Certificate(ProjectCertificate c) => new(c.Id, c.State, secrets.Unprotect(c.ProtectedSecret!), c.GraceUntil);
+
+    private static string[] Lines(string value) => value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    /// SHA-256 of a key as four longs: a dictionary key without allocating.
+    private readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static KeyHash Of(string key)
+        {
+            // Callers refuse keys over ApiKeyAuthenticator.MaxKeyLength characters before they get here.
+            Span<byte> utf8 = stackalloc byte[key.Length * 3];
+            var length = System.Text.Encoding.UTF8.GetBytes(key, utf8);
+            Span<byte> digest = stackalloc byte[32];
+            System.Security.Cryptography.SHA256.HashData(utf8[..length], digest);
+            var parts = MemoryMarshal.Cast<byte, ulong>(digest);
+            return new KeyHash(parts[0], parts[1], parts[2], parts[3]);
+        }
+    }
+}

@@ -1,0 +1,35 @@
+namespace Portal.Features.TokenIssuance;
+
+/// CORS and caching for the token routes. A preflight carries no key header, so it is answered for any origin
+/// (with `?key=` on a drop-in route the actual request's check decides); the real request is refused with
+/// `origin_not_allowed` unless the origin is one of the key's. Tokens are never cached.
+public static class TokenCors
+{
+    public static IApplicationBuilder UseTokenCors(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        var path = context.Request.Path;
+        if (!path.StartsWithSegments("/api/v1/tokens") && !path.StartsWithSegments("/compat"))
+        {
+            await next(context);
+            return;
+        }
+        var origin = context.Request.Headers.Origin.ToString();
+        var headers = context.Response.Headers;
+        headers.CacheControl = "no-store";
+        if (origin.Length > 0)
+        {
+            headers.AccessControlAllowOrigin = origin;
+            headers.Vary = "Origin";
+            headers.AccessControlExposeHeaders = "Retry-After";
+        }
+        if (HttpMethods.IsOptions(context.Request.Method) && origin.Length > 0)
+        {
+            headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
+            headers.AccessControlAllowHeaders = "Authorization, X-Api-Key, Content-Type";
+            headers.AccessControlMaxAge = "600";
+            context.Response.StatusCode = StatusCodes.Status204NoContent;
+            return;
+        }
+        await next(context);
+    });
+}

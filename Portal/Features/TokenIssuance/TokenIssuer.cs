@@ -1,0 +1,144 @@
+using System.Security.Cryptography;
+using Portal.Api;
+using Portal.Data.ApiKeys;
+using Portal.Features.Usage;
+using Portal.Tokens;
+using Portal.Tokens.Builders;
+using Portal.Tokens.Legacy;
+using Portal.Tokens.Services;
+
+namespace Portal.Features.TokenIssuance;
+
+/// Builds tokens for an authenticated key: policy first, then the engine with the Active certificate, the
+/// clock's time and a cryptographically random salt. Shared by the v1 API and the drop-in routes.
+public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
+{
+    public Result<TokenResponse> Rtc(KeySnapshot key, RtcTokenRequest r) => Count(key, "rtc", () =>
+    {
+        var p = key.Project.Policy;
+        var (legacy, formatError) = PolicyGate.Format(r.Format);
+        if (formatError is not null) return formatError;
+        if (PolicyGate.Service(p, "rtc", legacy) is { } serviceError) return serviceError;
+        if (r.RtmUserId is not null)
+        {
+            if (legacy) return ServiceError.Validation("format_conflict", "`rtmUserId` needs a 007 token; 006 cannot carry RTM and RTC together.", "rtmUserId");
+            if (!key.Scopes.HasFlag(ApiKeyScopes.Rtm)) return ServiceError.Forbidden("scope_missing", "`rtmUserId` needs a key with the `rtm` scope.");
+            if (PolicyGate.Service(p, "rtm", false) is { } rtmError) return rtmError;
+            if (TokenInputRules.ValidateRtmUserId(r.RtmUserId, "rtmUserId") is { } bad) return ServiceError.Validation(bad.Code, bad.Message, "rtmUserId");
+        }
+        if (PolicyGate.Channel(key.Project, key, r.Channel) is { } channelError) return channelError;
+        if (PolicyGate.Subject(p, r.Uid, r.Account) is { } subjectError) return subjectError;
+        var (seconds, clamped, lifetimeError) = PolicyGate.Lifetime(p, r.ExpireSeconds);
+        if (lifetimeError is not null) return lifetimeError;
+
+        RtcRole? role = null;
+        RtcPrivileges privileges;
+        if (r.Privileges is { } each)
+        {
+            if (legacy) return ServiceError.Validation("format_conflict", "Per-privilege expiries need a 007 token; for 006 send `role`.", "privileges");
+            if (r.Role is not null || r.PrivilegeExpireSeconds is not null)
+                return ServiceError.Validation("privileges_conflict", "Send either `role` (with `privilegeExpireSeconds`) or `privileges`, not both.", "privileges");
+            var (join, e1) = PolicyGate.PrivilegeSeconds(each.Join, seconds, "privileges.join");
+            var (audio, e2) = PolicyGate.PrivilegeSeconds(each.PublishAudio ?? 0, seconds, "privileges.publishAudio");
+            var (video, e3) = PolicyGate.PrivilegeSeconds(each.PublishVideo ?? 0, seconds, "privileges.publishVideo");
+            var (data, e4) = PolicyGate.PrivilegeSeconds(each.PublishData ?? 0, seconds, "privileges.publishData");
+            if ((e1 ?? e2 ?? e3 ?? e4) is { } privilegeError) return privilegeError;
+            var publishes = audio > 0 || video > 0 || data > 0;
+            if (!(publishes ? p.AllowPublisher : p.AllowSubscriber))
+                return ServiceError.Forbidden("role_not_allowed", $"This project's policy does not allow the {(publishes ? "publisher" : "subscriber")} role.");
+            privileges = RtcPrivileges.Each(join, audio, video, data);
+        }
+        else
+        {
+            var (resolved, roleError) = PolicyGate.Role(p, r.Role);
+            if (roleError is not null) return roleError;
+            var (privilegeSeconds, privilegeError) = PolicyGate.PrivilegeSeconds(r.PrivilegeExpireSeconds, seconds, "privilegeExpireSeconds");
+            if (privilegeError is not null) return privilegeError;
+            role = resolved;
+            privileges = RtcPrivileges.ForRole(resolved, privilegeSeconds);
+        }
+        if (key.Project.Active is not { } certificate) return NoCertificate();
+
+        var (issuedAt, issueTs, salt) = Stamp();
+        var uid = (uint)(r.Uid ?? 0);
+        string token;
+        if (legacy)
+        {
+            var role006 = role == RtcRole.Subscriber ? RtcRole006.Subscriber : RtcRole006.Publisher;
+            var privilegeTs = AccessToken006.ExpiryFor(issueTs, privileges.Join ?? seconds);
+            token = r.Account is { } account006
+                ? RtcTokenBuilder006.BuildWithUserAccount(key.Project.AppId, certificate.Secret, salt, AccessToken006.MessageTsFor(issueTs), r.Channel!, account006, role006, privilegeTs)
+                : RtcTokenBuilder006.BuildWithUid(key.Project.AppId, certificate.Secret, salt, AccessToken006.MessageTsFor(issueTs), r.Channel!, uid, role006, privilegeTs);
+        }
+        else
+        {
+            var builder = AccessToken2.Create(key.Project.AppId, certificate.Secret, issueTs, salt, seconds);
+            builder = r.Account is { } account ? builder.WithRtc(r.Channel!, account, privileges) : builder.WithRtc(r.Channel!, uid, privileges);
+            if (r.RtmUserId is not null) builder = builder.WithRtm(r.RtmUserId, seconds);
+            token = builder.Build();
+        }
+        return Response(key, token, legacy, issuedAt, seconds, clamped) with
+        {
+            Service = "rtc", Channel = r.Channel, Uid = r.Account is null ? uid : null, Account = r.Account,
+            Role = role?.ToString().ToLowerInvariant() ?? "custom", RtmUserId = r.RtmUserId,
+        };
+    });
+
+    public Result<TokenResponse> Rtm(KeySnapshot key, RtmTokenRequest r) => Count(key, "rtm", () =>
+    {
+        var p = key.Project.Policy;
+        var (legacy, formatError) = PolicyGate.Format(r.Format);
+        if (formatError is not null) return formatError;
+        if (PolicyGate.Service(p, "rtm", legacy) is { } serviceError) return serviceError;
+        if (TokenInputRules.ValidateRtmUserId(r.UserId) is { } bad) return ServiceError.Validation(bad.Code, bad.Message, "userId");
+        var (seconds, clamped, lifetimeError) = PolicyGate.Lifetime(p, r.ExpireSeconds);
+        if (lifetimeError is not null) return lifetimeError;
+        if (key.Project.Active is not { } certificate) return NoCertificate();
+        var (issuedAt, issueTs, salt) = Stamp();
+        var token = legacy
+            ? RtmTokenBuilder006.Build(key.Project.AppId, certificate.Secret, salt, AccessToken006.MessageTsFor(issueTs), r.UserId!, AccessToken006.ExpiryFor(issueTs, seconds))
+            : RtmTokenBuilder.Build(key.Project.AppId, certificate.Secret, issueTs, salt, r.UserId!, seconds);
+        return Response(key, token, legacy, issuedAt, seconds, clamped) with { Service = "rtm", UserId = r.UserId };
+    });
+
+    public Result<TokenResponse> Chat(KeySnapshot key, ChatTokenRequest r) => Count(key, "chat", () =>
+    {
+        var p = key.Project.Policy;
+        if (PolicyGate.Service(p, "chat", false) is { } serviceError) return serviceError;
+        if (r.UserId is not null && TokenInputRules.ValidateChatUserId(r.UserId) is { } bad) return ServiceError.Validation(bad.Code, bad.Message, "userId");
+        var (seconds, clamped, lifetimeError) = PolicyGate.Lifetime(p, r.ExpireSeconds);
+        if (lifetimeError is not null) return lifetimeError;
+        if (key.Project.Active is not { } certificate) return NoCertificate();
+        var (issuedAt, issueTs, salt) = Stamp();
+        var token = r.UserId is null
+            ? ChatTokenBuilder.BuildApp(key.Project.AppId, certificate.Secret, issueTs, salt, seconds)
+            : ChatTokenBuilder.BuildUser(key.Project.AppId, certificate.Secret, issueTs, salt, r.UserId, seconds);
+        return Response(key, token, false, issuedAt, seconds, clamped) with { Service = "chat", UserId = r.UserId };
+    });
+
+    private Result<TokenResponse> Count(KeySnapshot key, string service, Func<Result<TokenResponse>> issue)
+    {
+        Result<TokenResponse> result;
+        try { result = issue(); }
+        catch (TokenInputException ex) { result = ServiceError.Validation(ex.Code, ex.Message, ex.Error.Field); } // the engine's own rules
+        usage.Record(key.Project.OrganizationId, key.Project.ProjectId, key.Id, service, result.Ok ? UsageRecorder.Issued : result.Error!.Code);
+        return result;
+    }
+
+    private (DateTimeOffset IssuedAt, uint IssueTs, uint Salt) Stamp()
+    {
+        var now = clock.GetUtcNow();
+        var issueTs = (uint)now.ToUnixTimeSeconds();
+        return (DateTimeOffset.FromUnixTimeSeconds(issueTs), issueTs, (uint)RandomNumberGenerator.GetInt32(1, (int)TokenInputRules.MaxSalt + 1));
+    }
+
+    private static TokenResponse Response(KeySnapshot key, string token, bool legacy, DateTimeOffset issuedAt, uint seconds, bool clamped)
+    {
+        var expiresAt = issuedAt.AddSeconds(seconds);
+        var renewAfter = expiresAt.AddSeconds(-Math.Min(key.Project.Policy.RenewAheadSeconds, seconds));
+        return new TokenResponse(token, legacy ? "006" : "007", key.Project.AppId, issuedAt, expiresAt, renewAfter, seconds, clamped);
+    }
+
+    private static ServiceError NoCertificate() => ServiceError.Conflict("no_active_certificate",
+        "This project has no active App Certificate: import or generate one on the project's Certificates tab.");
+}

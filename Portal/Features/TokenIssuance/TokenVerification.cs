@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Portal.Features.Usage;
+using Portal.Tokens;
+using Portal.Tokens.Inspection;
+
+namespace Portal.Features.TokenIssuance;
+
+/// `POST /api/v1/tokens/verify`: checks a token against the project's Active certificate and its Previous
+/// ones still within their grace time. Answers reason codes, never which bytes were wrong.
+public sealed class TokenVerification(UsageRecorder usage, TimeProvider clock)
+{
+    public VerifyTokenResponse Verify(KeySnapshot key, VerifyTokenRequest request)
+    {
+        var now = clock.GetUtcNow();
+        var uid = request.Uid switch
+        {
+            { ValueKind: JsonValueKind.Number } n when n.TryGetUInt32(out var u) => AccessToken2.UidText(u),
+            { ValueKind: JsonValueKind.String } s => s.GetString(),
+            _ => null,
+        };
+        var candidates = new List<CertificateSnapshot>();
+        if (key.Project.Active is { } active) candidates.Add(active);
+        candidates.AddRange(key.Project.Previous.Where(c => c.GraceUntil is null || c.GraceUntil > now));
+
+        TokenVerificationReport? best = null;
+        CertificateSnapshot? matched = null;
+        foreach (var certificate in candidates)
+        {
+            var report = TokenVerifier.Verify(request.Token, new TokenVerifyOptions(certificate.Secret)
+            {
+                AppId = key.Project.AppId, ChannelName = request.Channel, Uid = request.Channel is null ? null : uid, Now = now,
+            });
+            if (best is null || SignatureOk(report)) { best = report; }
+            if (SignatureOk(report)) { matched = certificate; break; }
+        }
+
+        var reasons = new List<string>();
+        if (best is null) reasons.Add("no_active_certificate");
+        else if (best.FormatError is { } format) reasons.Add($"malformed:{format.Code}");
+        else
+        {
+            foreach (var check in best.Checks.Where(c => c.Status == TokenCheckStatus.Failed))
+                reasons.Add(check.Name switch
+                {
+                    "signature" => "signature_invalid",
+                    "app_id" => "app_id_mismatch",
+                    "channel_uid" => "channel_uid_mismatch",
+                    "expiry" => "expired",
+                    "privilege_expiry" => "privilege_expired",
+                    var other => other + "_failed",
+                });
+        }
+        var valid = best is { Valid: true } && matched is not null;
+        usage.Record(key.Project.OrganizationId, key.Project.ProjectId, key.Id, "verify", valid ? UsageRecorder.Issued : "token_invalid");
+
+        var (appId, issuedAt, expiresAt, services) = Describe(best?.Token);
+        return new VerifyTokenResponse(valid, reasons, appId, issuedAt, expiresAt, services,
+            matched is null ? null : new VerifiedCertificate(matched.Id, matched.State.ToString()));
+    }
+
+    private static bool SignatureOk(TokenVerificationReport report) =>
+        report.Checks.Any(c => c.Name == "signature" && c.Status == TokenCheckStatus.Passed);
+
+    private static (string?, DateTimeOffset?, DateTimeOffset?, IReadOnlyList<string>) Describe(ParsedToken? token) => token switch
+    {
+        ParsedAccessToken2 t => (t.AppId, DateTimeOffset.FromUnixTimeSeconds(t.IssueTs), DateTimeOffset.FromUnixTimeSeconds((long)t.ExpiresAtUnix),
+            t.Services.Select(s => s.GetType().Name.Replace("Service", "", StringComparison.Ordinal).ToLowerInvariant()).ToList()),
+        not null => (token.AppId, null, null, ["legacy006"]),
+        null => (null, null, null, []),
+    };
+}

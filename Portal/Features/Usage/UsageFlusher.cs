@@ -1,0 +1,68 @@
+using Microsoft.EntityFrameworkCore;
+using Portal.Data.Tenancy;
+using Portal.Data.Usage;
+
+namespace Portal.Features.Usage;
+
+/// Writes the in-memory counts every 2 seconds and once more on graceful shutdown; a crash loses at most the
+/// last interval. Rows are incremented (never overwritten), so several instances' flushes add up.
+public sealed class UsageFlusher(UsageRecorder recorder, TenantDb tenants, ILogger<UsageFlusher> log) : BackgroundService
+{
+    public static readonly TimeSpan Interval = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken)) await FlushAsync(CancellationToken.None);
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await FlushAsync(CancellationToken.None);
+    }
+
+    public async Task FlushAsync(CancellationToken ct)
+    {
+        var counts = recorder.Drain();
+        var keysUsed = recorder.DrainKeysUsed();
+        if (counts.Count == 0 && keysUsed.Count == 0) return;
+        try
+        {
+            // Usage of every organization is written in one pass by this background writer.
+            await using var db = await tenants.UnfilteredAsync("usage flush", ct);
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            foreach (var (key, n) in counts)
+            {
+                var row = await db.UsageCounters.SingleOrDefaultAsync(u => u.ProjectId == key.ProjectId && u.ApiKeyId == key.ApiKeyId &&
+                    u.Service == key.Service && u.Day == key.Day && u.Outcome == key.Outcome, ct);
+                if (row is null)
+                    db.UsageCounters.Add(new UsageCounter
+                    {
+                        OrganizationId = key.OrganizationId, ProjectId = key.ProjectId, ApiKeyId = key.ApiKeyId,
+                        Service = key.Service, Day = key.Day, Outcome = key.Outcome, Count = n,
+                    });
+                else row.Count += n;
+            }
+            await db.SaveChangesAsync(ct);
+            foreach (var (keyId, at) in keysUsed)
+            {
+                // ExecuteUpdate, not SaveChanges: "last used" must not invalidate the token API's cache.
+                var cutoff = at - LastUsedResolution;
+                await db.ApiKeys.Where(k => k.Id == keyId && (k.LastUsedAt == null || k.LastUsedAt < cutoff))
+                    .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), ct);
+            }
+            await tx.CommitAsync(ct);
+        }
+        catch (Exception ex)
+        {
+            recorder.Restore(counts);
+            log.LogWarning("Usage flush failed, will retry: {Error}", ex.GetType().Name);
+        }
+    }
+}

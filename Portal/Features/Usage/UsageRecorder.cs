@@ -1,0 +1,51 @@
+using System.Collections.Concurrent;
+
+namespace Portal.Features.Usage;
+
+/// Counts issued tokens and refusals in memory; <see cref="UsageFlusher"/> moves them to the database every
+/// couple of seconds. Recording is an Interlocked increment: no database write on a request.
+public sealed class UsageRecorder(TimeProvider clock)
+{
+    public const string Issued = "issued";
+
+    private readonly ConcurrentDictionary<UsageKey, Counter> _counts = new();
+    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _keysUsed = new();
+
+    public void Record(Guid organizationId, Guid projectId, Guid apiKeyId, string service, string outcome)
+    {
+        var now = clock.GetUtcNow();
+        var key = new UsageKey(organizationId, projectId, apiKeyId, service, now.Year * 10_000 + now.Month * 100 + now.Day, outcome);
+        Interlocked.Increment(ref _counts.GetOrAdd(key, static _ => new Counter()).Value);
+        if (apiKeyId != Guid.Empty) _keysUsed[apiKeyId] = now;
+    }
+
+    /// Takes the counts recorded so far (each counter is drained atomically, so nothing is lost or counted twice).
+    public List<(UsageKey Key, long Count)> Drain()
+    {
+        var drained = new List<(UsageKey, long)>();
+        foreach (var (key, counter) in _counts)
+        {
+            var n = Interlocked.Exchange(ref counter.Value, 0);
+            if (n > 0) drained.Add((key, n));
+        }
+        return drained;
+    }
+
+    /// Gives back counts whose flush failed, so the next flush writes them.
+    public void Restore(IEnumerable<(UsageKey Key, long Count)> counts)
+    {
+        foreach (var (key, n) in counts) Interlocked.Add(ref _counts.GetOrAdd(key, static _ => new Counter()).Value, n);
+    }
+
+    public List<(Guid KeyId, DateTimeOffset At)> DrainKeysUsed()
+    {
+        var used = new List<(Guid, DateTimeOffset)>();
+        foreach (var id in _keysUsed.Keys)
+            if (_keysUsed.TryRemove(id, out var at)) used.Add((id, at));
+        return used;
+    }
+
+    public sealed class Counter { public long Value; }
+}
+
+public readonly record struct UsageKey(Guid OrganizationId, Guid ProjectId, Guid ApiKeyId, string Service, int Day, string Outcome);
