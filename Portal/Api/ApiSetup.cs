@@ -25,11 +25,26 @@ public static class ApiSetup
             {
                 ctx.ProblemDetails.Status = bad.StatusCode;
                 ctx.ProblemDetails.Title = ApiProblems.DefaultTitle(bad.StatusCode);
-                ctx.ProblemDetails.Extensions["code"] = bad.InnerException is JsonException ? "invalid_json" : ApiProblems.CodeFor(bad.StatusCode);
-                ctx.ProblemDetails.Detail = bad.StatusCode == 413
-                    ? $"The request body is larger than {MaxBodyBytes / 1024} KiB."
-                    : "The request could not be read: send a JSON body that matches the documented schema.";
+                var fromBody = bad.InnerException is JsonException || bad.Message.Contains("body", StringComparison.OrdinalIgnoreCase);
+                ctx.ProblemDetails.Extensions["code"] = bad.StatusCode switch
+                {
+                    400 => fromBody ? "invalid_json" : "parameter_invalid",
+                    _ => ApiProblems.CodeFor(bad.StatusCode),
+                };
+                ctx.ProblemDetails.Detail = bad.StatusCode switch
+                {
+                    413 => $"The request body is larger than {MaxBodyBytes / 1024} KiB.",
+                    415 => "Send the body as JSON with `Content-Type: application/json`.",
+                    _ when fromBody => "The request body could not be read: send one JSON object that matches the documented schema (numbers as numbers, no repeated properties).",
+                    _ => "A path or query parameter has the wrong type: check numbers are plain integers.",
+                };
             }
+            ctx.ProblemDetails.Detail ??= status switch
+            {
+                404 => "There is no route at this path; see /api/docs for the API and the README for the drop-in routes.",
+                405 => "This route does not accept that HTTP method; see /api/docs.",
+                _ => "The request was refused.",
+            };
             ctx.ProblemDetails.Extensions.Remove("exception");
             ctx.ProblemDetails.Extensions.Remove("traceId");
         });
@@ -38,6 +53,9 @@ public static class ApiSetup
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.CamelCase;
+            // Strict input: "3600" is not a number, and a repeated property is an error rather than last-one-wins.
+            o.SerializerOptions.NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict;
+            o.SerializerOptions.AllowDuplicateProperties = false;
             o.SerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         });
         return builder;
@@ -98,11 +116,8 @@ public static class ApiSetup
         app.MapScalarApiReference("/api/docs", o => o
             .WithTitle("Portal API")
             .WithOpenApiRoutePattern("/openapi/{documentName}.json"));
-        // Unknown API routes answer problem+json instead of falling through to the Blazor 404 page.
-        app.MapFallback("/api/{**rest}", () => ApiProblems.NotFound("There is no API route at this path; see /api/docs for the routes that exist."))
-            .ExcludeFromDescription();
-        app.MapFallback("/compat/{**rest}", () => ApiProblems.NotFound("There is no drop-in route at this path; see the README for /compat/{projectId}/... routes."))
-            .ExcludeFromDescription();
+        // Unknown API routes are answered as problem+json by the status-code page above (no fallback endpoint here:
+        // it would also catch requests that a real route refused for their content type, which must stay 415).
         return app;
     }
 }
