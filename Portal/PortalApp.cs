@@ -37,7 +37,11 @@ public static class PortalApp
 
         builder.Services.AddRazorComponents().AddInteractiveServerComponents();
         builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddMudServices();
+        builder.Services.AddMudServices(c =>
+        {
+            c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
+            c.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+        });
 
         var app = builder.Build();
         if (!serve) return app;

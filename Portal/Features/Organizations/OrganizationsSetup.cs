@@ -25,6 +25,7 @@ public static class OrganizationsSetup
         s.AddSingleton<Reauthentication>();
         s.AddScoped<CertificateService>();
         s.AddScoped<PolicyService>();
+        s.AddScoped<Audit.AuditQueries>();
         return builder;
     }
 
