@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api;
@@ -8,6 +6,7 @@ using Portal.Data.Identity;
 using Portal.Data.Organizations;
 using Portal.Data.Tenancy;
 using Portal.Features.Audit;
+using Portal.Security;
 
 namespace Portal.Features.Organizations;
 
@@ -32,7 +31,7 @@ public sealed class InvitationService(TenantDb tenants, AuditLog audit, TimeProv
         if (await db.Memberships.AnyAsync(m => m.User!.NormalizedEmail == normalized, ct))
             return ServiceError.Conflict("already_member", $"{email} is already a member of this organization.");
 
-        var token = "inv_" + Base64Url(RandomNumberGenerator.GetBytes(32));
+        var token = RandomSecrets.New("inv_");
         var now = clock.GetUtcNow();
         var invitation = new Invitation
         {
@@ -106,7 +105,5 @@ public sealed class InvitationService(TenantDb tenants, AuditLog audit, TimeProv
         return new AcceptedInvitation(org.Id, org.Name, invitation.Email, created);
     }
 
-    private static byte[] Hash(string token) => SHA256.HashData(Encoding.UTF8.GetBytes(token));
-
-    private static string Base64Url(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    private static byte[] Hash(string token) => RandomSecrets.Sha256(token);
 }
