@@ -43,6 +43,7 @@ public enum AuditEventType
     CertificateRetired = 1403,
     CertificateRevealed = 1404,
     CertificateRotated = 1405,
+    CertificateRotationDue = 1406,
 
     // 1500: token policies
     PolicyUpdated = 1500,

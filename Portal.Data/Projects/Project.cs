@@ -22,6 +22,10 @@ public sealed class Project : ITenantOwned
     /// Bumped by every certificate-ring change: two concurrent ring operations cannot both commit.
     public int RingVersion { get; set; }
 
+    /// Set by the rotation job when the Active certificate is imported and older than the rotation interval
+    /// (Portal cannot create Agora's certificates); cleared when another certificate becomes Active.
+    public DateTimeOffset? RotationDueSince { get; set; }
+
     public TokenPolicy Policy { get; set; } = new();
     public List<ProjectCertificate> Certificates { get; set; } = [];
 }

@@ -43,6 +43,7 @@ public static class JobsSetup
 
         services.AddSingleton<AuditChain>();
         services.AddTransient<AuditVerifyJob>();
+        services.AddTransient<Portal.Features.Certificates.CertificateRotationJob>();
         return builder;
     }
 
@@ -51,6 +52,8 @@ public static class JobsSetup
     {
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<AuditVerifyJob>(AuditVerifyJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
+        recurring.AddOrUpdate<Portal.Features.Certificates.CertificateRotationJob>(Portal.Features.Certificates.CertificateRotationJob.RecurringId,
+            j => j.RunAsync(CancellationToken.None), Portal.Features.Certificates.CertificateRotationJob.Cron);
 
         // Anonymous visitors are sent to the login page; signed-in users without the role get 403.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/hangfire"), branch => branch.Use(async (context, next) =>

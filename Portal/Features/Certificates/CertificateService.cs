@@ -118,6 +118,7 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
         }
         target.ActivatedAt = now;
         target.EffectiveAt ??= now;
+        project.RotationDueSince = null;
         return new AuditEntry(AuditEventType.CertificatePromoted, "certificate", target.Id.ToString(),
             new { projectId = project.Id, target.Fingerprint, previous = previous?.Fingerprint, previousGraceUntil = previous?.GraceUntil },
             project.OrganizationId);
