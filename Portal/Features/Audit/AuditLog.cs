@@ -30,6 +30,8 @@ public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
                 catch (DbUpdateException) when (attempt < MaxAttempts && added.Count > 0)
                 {
                     // Another process took our sequence number: detach our events and link to the new tail.
+                    // Any other failure (the feature's own change) is the caller's to handle.
+                    if (!await TailMovedAsync(db, added[0].Sequence, ct)) throw;
                     foreach (var e in added) db.Entry(e).State = EntityState.Detached;
                     log.LogInformation("Audit chain append raced with another writer; retrying ({Attempt})", attempt);
                 }
@@ -81,6 +83,9 @@ public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
         }
         return added;
     }
+
+    private static async Task<bool> TailMovedAsync(PortalDbContext db, long ourFirstSequence, CancellationToken ct) =>
+        await db.AuditEvents.AsNoTracking().AnyAsync(e => e.Sequence >= ourFirstSequence, ct);
 
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
 

@@ -99,9 +99,16 @@ public sealed class InvitationService(TenantDb tenants, AuditLog audit, TimeProv
         tracked.AcceptedAt = now;
         if (!await db.Memberships.AnyAsync(m => m.UserId == user.Id, ct))
             db.Memberships.Add(new Membership { Id = Guid.NewGuid(), UserId = user.Id, Role = invitation.Role, CreatedAt = now });
-        await audit.SaveAsync(db, actor with { Type = AuditActorType.User, Id = user.Id, Name = user.Email },
-            new AuditEntry(AuditEventType.InvitationAccepted, "invitation", invitation.Id.ToString(),
-                new { email = invitation.Email, role = invitation.Role.ToString(), createdAccount = created }, invitation.OrganizationId), ct);
+        try
+        {
+            await audit.SaveAsync(db, actor with { Type = AuditActorType.User, Id = user.Id, Name = user.Email },
+                new AuditEntry(AuditEventType.InvitationAccepted, "invitation", invitation.Id.ToString(),
+                    new { email = invitation.Email, role = invitation.Role.ToString(), createdAccount = created }, invitation.OrganizationId), ct);
+        }
+        catch (DbUpdateException)
+        {
+            return ServiceError.Conflict("invitation_used", "This invitation was accepted at the same moment in another window: sign in instead.");
+        }
         return new AcceptedInvitation(org.Id, org.Name, invitation.Email, created);
     }
 

@@ -25,8 +25,15 @@ public sealed partial class OrganizationService(TenantDb tenants, AuditLog audit
             return ServiceError.Conflict("slug_taken", $"The slug '{slug}' is already used by another organization: choose another.");
         var org = new Organization { Id = Guid.NewGuid(), Name = name, Slug = slug, CreatedAt = clock.GetUtcNow() };
         db.Organizations.Add(org);
-        await audit.SaveAsync(db, actor, new AuditEntry(AuditEventType.OrganizationCreated, "organization", org.Id.ToString(),
-            new { name, slug }, OrganizationId: org.Id), ct);
+        try
+        {
+            await audit.SaveAsync(db, actor, new AuditEntry(AuditEventType.OrganizationCreated, "organization", org.Id.ToString(),
+                new { name, slug }, OrganizationId: org.Id), ct);
+        }
+        catch (DbUpdateException)
+        {
+            return ServiceError.Conflict("slug_taken", $"The slug '{slug}' is already used by another organization: choose another.");
+        }
         return ToSummary(org, null);
     }
 

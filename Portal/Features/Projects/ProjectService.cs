@@ -70,8 +70,16 @@ public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvide
         var now = clock.GetUtcNow();
         var project = new Project { Id = Guid.NewGuid(), Name = name, AppId = appId, CreatedAt = now, UpdatedAt = now };
         db.Projects.Add(project);
-        await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.ProjectCreated, "project", project.Id.ToString(),
-            new { name, appId }, caller.OrganizationId), ct);
+        try
+        {
+            await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.ProjectCreated, "project", project.Id.ToString(),
+                new { name, appId }, caller.OrganizationId), ct);
+        }
+        catch (DbUpdateException)
+        {
+            // Lost a race with a concurrent create of the same App ID (the unique index decided).
+            return ServiceError.Conflict("app_id_taken", "Another project of this organization already uses this App ID.");
+        }
         return new ProjectDto(project.Id, project.OrganizationId, name, appId, project.Status, now, now, null);
     }
 
