@@ -69,11 +69,21 @@ internal static class PolicyGate
     public static ServiceError? Channel(ProjectSnapshot project, KeySnapshot key, string? channel)
     {
         if (TokenInputRules.ValidateChannelName(channel, "channel") is { } bad) return ServiceError.Validation(bad.Code, bad.Message, "channel");
-        if (project.PolicyPrefixes.Length > 0 && !project.PolicyPrefixes.Any(prefix => channel!.StartsWith(prefix, StringComparison.Ordinal)))
+        if (!StartsWithAny(channel!, project.PolicyPrefixes))
             return ServiceError.Forbidden("channel_not_allowed", $"This project's channels must start with {string.Join(" or ", project.PolicyPrefixes)}.");
-        if (key.ChannelPrefixes.Length > 0 && !key.ChannelPrefixes.Any(prefix => channel!.StartsWith(prefix, StringComparison.Ordinal)))
+        if (!StartsWithAny(channel!, key.ChannelPrefixes))
             return ServiceError.Forbidden("channel_not_allowed", $"This key may only get tokens for channels starting with {string.Join(" or ", key.ChannelPrefixes)}.");
         return null;
+    }
+
+    /// True when there are no prefixes (no restriction) or the channel starts with one of them. A loop rather than
+    /// `Any(prefix => ...)`: the lambda captures the channel, and C# allocates that closure on every call.
+    private static bool StartsWithAny(string channel, string[] prefixes)
+    {
+        if (prefixes.Length == 0) return true;
+        foreach (var prefix in prefixes)
+            if (channel.StartsWith(prefix, StringComparison.Ordinal)) return true;
+        return false;
     }
 
     public static (uint Value, ServiceError? Error) PrivilegeSeconds(long? requested, uint lifetime, string field)

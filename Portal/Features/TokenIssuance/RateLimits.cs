@@ -9,8 +9,10 @@ public sealed class RateLimits(TimeProvider clock)
     private readonly ConcurrentDictionary<Guid, Bucket> _keys = new();
     private readonly ConcurrentDictionary<string, Bucket> _badIps = new();
 
-    /// Null when allowed, else the seconds to wait.
-    public int? TryTake(Guid keyId, int perMinute) => _keys.GetOrAdd(keyId, _ => new Bucket(perMinute, clock)).TryTake(perMinute);
+    /// Null when allowed, else the seconds to wait. Runs on every token request: the factory gets its state as an
+    /// argument (a static lambda), so finding an existing bucket allocates nothing.
+    public int? TryTake(Guid keyId, int perMinute) =>
+        _keys.GetOrAdd(keyId, static (_, state) => new Bucket(state.perMinute, state.clock), (perMinute, clock)).TryTake(perMinute);
 
     public int? IpBlocked(string? ip) =>
         ip is not null && _badIps.TryGetValue(ip, out var bucket) ? bucket.Peek(InvalidKeysPerMinutePerIp) : null;
@@ -19,7 +21,7 @@ public sealed class RateLimits(TimeProvider clock)
     {
         if (ip is null) return;
         if (_badIps.Count > 100_000) _badIps.Clear();
-        _badIps.GetOrAdd(ip, _ => new Bucket(InvalidKeysPerMinutePerIp, clock)).TryTake(InvalidKeysPerMinutePerIp);
+        _badIps.GetOrAdd(ip, static (_, clock) => new Bucket(InvalidKeysPerMinutePerIp, clock), clock).TryTake(InvalidKeysPerMinutePerIp);
     }
 
     private sealed class Bucket(int capacity, TimeProvider clock)

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Portal.Api;
 using Portal.Data.ApiKeys;
 using Portal.Features.Usage;
@@ -13,7 +12,7 @@ namespace Portal.Features.TokenIssuance;
 /// clock's time and a cryptographically random salt. Shared by the v1 API and the drop-in routes.
 public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
 {
-    public Result<TokenResponse> Rtc(KeySnapshot key, RtcTokenRequest r) => Count(key, "rtc", () =>
+    public Result<TokenResponse> Rtc(KeySnapshot key, RtcTokenRequest r) => Count(key, "rtc", r, static (self, key, r) =>
     {
         var p = key.Project.Policy;
         var (legacy, formatError) = PolicyGate.Format(r.Format);
@@ -59,7 +58,7 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         }
         if (key.Project.Active is not { } certificate) return NoCertificate();
 
-        var (issuedAt, issueTs, salt) = Stamp();
+        var (issuedAt, issueTs, salt) = self.Stamp();
         var uid = (uint)(r.Uid ?? 0);
         string token;
         if (legacy)
@@ -80,11 +79,11 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         return Response(key, token, legacy, issuedAt, seconds, clamped) with
         {
             Service = "rtc", Channel = r.Channel, Uid = r.Account is null ? uid : null, Account = r.Account,
-            Role = role?.ToString().ToLowerInvariant() ?? "custom", RtmUserId = r.RtmUserId,
+            Role = RoleName(role), RtmUserId = r.RtmUserId,
         };
     });
 
-    public Result<TokenResponse> Rtm(KeySnapshot key, RtmTokenRequest r) => Count(key, "rtm", () =>
+    public Result<TokenResponse> Rtm(KeySnapshot key, RtmTokenRequest r) => Count(key, "rtm", r, static (self, key, r) =>
     {
         var p = key.Project.Policy;
         var (legacy, formatError) = PolicyGate.Format(r.Format);
@@ -94,14 +93,14 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         var (seconds, clamped, lifetimeError) = PolicyGate.Lifetime(p, r.ExpireSeconds);
         if (lifetimeError is not null) return lifetimeError;
         if (key.Project.Active is not { } certificate) return NoCertificate();
-        var (issuedAt, issueTs, salt) = Stamp();
+        var (issuedAt, issueTs, salt) = self.Stamp();
         var token = legacy
             ? RtmTokenBuilder006.Build(key.Project.AppId, certificate.Secret, salt, AccessToken006.MessageTsFor(issueTs), r.UserId!, AccessToken006.ExpiryFor(issueTs, seconds))
             : RtmTokenBuilder.Build(key.Project.AppId, certificate.Secret, issueTs, salt, r.UserId!, seconds);
         return Response(key, token, legacy, issuedAt, seconds, clamped) with { Service = "rtm", UserId = r.UserId };
     });
 
-    public Result<TokenResponse> Chat(KeySnapshot key, ChatTokenRequest r) => Count(key, "chat", () =>
+    public Result<TokenResponse> Chat(KeySnapshot key, ChatTokenRequest r) => Count(key, "chat", r, static (self, key, r) =>
     {
         var p = key.Project.Policy;
         if (PolicyGate.Service(p, "chat", false) is { } serviceError) return serviceError;
@@ -109,17 +108,20 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         var (seconds, clamped, lifetimeError) = PolicyGate.Lifetime(p, r.ExpireSeconds);
         if (lifetimeError is not null) return lifetimeError;
         if (key.Project.Active is not { } certificate) return NoCertificate();
-        var (issuedAt, issueTs, salt) = Stamp();
+        var (issuedAt, issueTs, salt) = self.Stamp();
         var token = r.UserId is null
             ? ChatTokenBuilder.BuildApp(key.Project.AppId, certificate.Secret, issueTs, salt, seconds)
             : ChatTokenBuilder.BuildUser(key.Project.AppId, certificate.Secret, issueTs, salt, r.UserId, seconds);
         return Response(key, token, false, issuedAt, seconds, clamped) with { Service = "chat", UserId = r.UserId };
     });
 
-    private Result<TokenResponse> Count(KeySnapshot key, string service, Func<Result<TokenResponse>> issue)
+    /// Issues and counts the outcome. `issue` is a static lambda given its state as arguments: a capturing lambda
+    /// would allocate a closure and a delegate on every token request.
+    private Result<TokenResponse> Count<TRequest>(KeySnapshot key, string service, TRequest request,
+        Func<TokenIssuer, KeySnapshot, TRequest, Result<TokenResponse>> issue)
     {
         Result<TokenResponse> result;
-        try { result = issue(); }
+        try { result = issue(this, key, request); }
         catch (TokenInputException ex) { result = ServiceError.Validation(ex.Code, ex.Message, ex.Error.Field); } // the engine's own rules
         usage.Record(key.Project.OrganizationId, key.Project.ProjectId, key.Id, service, result.Ok ? UsageRecorder.Issued : result.Error!.Code);
         return result;
@@ -129,7 +131,7 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
     {
         var now = clock.GetUtcNow();
         var issueTs = (uint)now.ToUnixTimeSeconds();
-        return (DateTimeOffset.FromUnixTimeSeconds(issueTs), issueTs, (uint)RandomNumberGenerator.GetInt32(1, (int)TokenInputRules.MaxSalt + 1));
+        return (DateTimeOffset.FromUnixTimeSeconds(issueTs), issueTs, Salts.Next());
     }
 
     private static TokenResponse Response(KeySnapshot key, string token, bool legacy, DateTimeOffset issuedAt, uint seconds, bool clamped)
@@ -138,6 +140,14 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         var renewAfter = expiresAt.AddSeconds(-Math.Min(key.Project.Policy.RenewAheadSeconds, seconds));
         return new TokenResponse(token, legacy ? "006" : "007", key.Project.AppId, issuedAt, expiresAt, renewAfter, seconds, clamped);
     }
+
+    private static string RoleName(RtcRole? role) => role switch
+    {
+        RtcRole.Publisher => "publisher",
+        RtcRole.Subscriber => "subscriber",
+        null => "custom",
+        _ => role.Value.ToString().ToLowerInvariant(),
+    };
 
     private static ServiceError NoCertificate() => ServiceError.Conflict("no_active_certificate",
         "This project has no active App Certificate: import or generate one on the project's Certificates tab.");

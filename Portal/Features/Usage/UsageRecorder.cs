@@ -9,14 +9,14 @@ public sealed class UsageRecorder(TimeProvider clock)
     public const string Issued = "issued";
 
     private readonly ConcurrentDictionary<UsageKey, Counter> _counts = new();
-    private readonly ConcurrentDictionary<Guid, DateTimeOffset> _keysUsed = new();
+    private readonly ConcurrentDictionary<Guid, LastUse> _keysUsed = new();
 
     public void Record(Guid organizationId, Guid projectId, Guid apiKeyId, string service, string outcome)
     {
         var now = clock.GetUtcNow();
         var key = new UsageKey(organizationId, projectId, apiKeyId, service, now.Year * 10_000 + now.Month * 100 + now.Day, outcome);
         Interlocked.Increment(ref _counts.GetOrAdd(key, static _ => new Counter()).Value);
-        if (apiKeyId != Guid.Empty) _keysUsed[apiKeyId] = now;
+        if (apiKeyId != Guid.Empty) _keysUsed.GetOrAdd(apiKeyId, static _ => new LastUse()).Touch(now);
     }
 
     /// Takes the counts recorded so far (each counter is drained atomically, so nothing is lost or counted twice).
@@ -37,15 +37,40 @@ public sealed class UsageRecorder(TimeProvider clock)
         foreach (var (key, n) in counts) Interlocked.Add(ref _counts.GetOrAdd(key, static _ => new Counter()).Value, n);
     }
 
+    /// The keys used since the last drain, each with its latest use.
     public List<(Guid KeyId, DateTimeOffset At)> DrainKeysUsed()
     {
         var used = new List<(Guid, DateTimeOffset)>();
-        foreach (var id in _keysUsed.Keys)
-            if (_keysUsed.TryRemove(id, out var at)) used.Add((id, at));
+        foreach (var (id, last) in _keysUsed)
+            if (last.TryTake(out var at)) used.Add((id, at));
         return used;
     }
 
     public sealed class Counter { public long Value; }
+
+    /// A key's latest use, overwritten in place. Replacing a dictionary entry on every request would allocate a
+    /// node and take a lock (a DateTimeOffset cannot be written atomically); a time in ticks plus a flag need neither.
+    /// The flag is set after the time and cleared before it is read, so a use racing a drain is reported by this
+    /// drain or the next one, never lost.
+    private sealed class LastUse
+    {
+        private long _utcTicks;
+        private int _pending;
+
+        public void Touch(DateTimeOffset at)
+        {
+            Volatile.Write(ref _utcTicks, at.UtcTicks);
+            Volatile.Write(ref _pending, 1);
+        }
+
+        public bool TryTake(out DateTimeOffset at)
+        {
+            at = default;
+            if (Interlocked.Exchange(ref _pending, 0) == 0) return false;
+            at = new DateTimeOffset(Volatile.Read(ref _utcTicks), TimeSpan.Zero);
+            return true;
+        }
+    }
 }
 
 public readonly record struct UsageKey(Guid OrganizationId, Guid ProjectId, Guid ApiKeyId, string Service, int Day, string Outcome);
