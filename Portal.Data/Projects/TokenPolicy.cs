@@ -25,7 +25,4 @@ public sealed class TokenPolicy
     public string ChannelPrefixes { get; set; } = "";
     public int RenewAheadSeconds { get; set; } = 30;
     public int? RotationIntervalDays { get; set; }
-
-    public IReadOnlyList<string> ChannelPrefixList =>
-        ChannelPrefixes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }

@@ -54,6 +54,16 @@ public static class ApiActors
         return body.Length == 0 ? default : JsonDocument.Parse(body).RootElement;
     }
 
+    /// Reads a project's policy, overlays the given properties (camelCase) and saves it.
+    public static async Task UpdatePolicyAsync(HttpClient owner, string policyPath, object changes)
+    {
+        var policy = System.Text.Json.Nodes.JsonNode.Parse(await owner.GetStringAsync(policyPath))!.AsObject();
+        var overlay = System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(changes, new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject();
+        foreach (var (name, value) in overlay) policy[name] = value?.DeepClone();
+        var saved = await owner.PutAsJsonAsync(policyPath, policy);
+        Assert.True(saved.IsSuccessStatusCode, await saved.Content.ReadAsStringAsync());
+    }
+
     public static string NewAppId() => Guid.NewGuid().ToString("N");
 
     public static string NewCertificate() => Guid.NewGuid().ToString("N");

@@ -22,13 +22,7 @@ public sealed record TokenProject(PortalAppFactory App, TestOrg Org, Guid Projec
         return result;
     }
 
-    public async Task UpdatePolicyAsync(object changes)
-    {
-        var policy = System.Text.Json.Nodes.JsonNode.Parse(await Org.Owner.GetStringAsync($"{Path}/policy"))!.AsObject();
-        foreach (var (name, value) in System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(changes, new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject())
-            policy[name] = value?.DeepClone();
-        (await Org.Owner.PutAsJsonAsync($"{Path}/policy", policy)).EnsureSuccessStatusCode();
-    }
+    public Task UpdatePolicyAsync(object changes) => ApiActors.UpdatePolicyAsync(Org.Owner, $"{Path}/policy", changes);
 
     public async Task<(string Key, Guid Id)> KeyAsync(string kind = "secret", string[]? scopes = null, string[]? origins = null,
         string[]? channelPrefixes = null, int? rateLimit = null, DateTimeOffset? expiresAt = null)

@@ -41,8 +41,10 @@ public sealed class MasterKeyTests
         using var scope = app.Services.CreateScope();
         var db = scope.ServiceProvider.GetRequiredService<Portal.Data.PortalDbContext>();
         var xml = Assert.Single(db.DataProtectionKeys.Select(k => k.Xml!).ToList());
-        Assert.Contains("masterKeyEncrypted", xml);
-        Assert.DoesNotContain("<masterKey", xml.Replace("masterKeyEncrypted", ""));
+        Assert.Contains("<masterKeyEncrypted ", xml);
+        // Data Protection's plain key element is <masterKey p4:requiresEncryption="true">: it must not be stored.
+        Assert.DoesNotContain("<masterKey ", xml);
+        Assert.DoesNotContain("requiresEncryption", xml);
     }
 
     [Fact]

@@ -26,13 +26,7 @@ public sealed class CertificateRotationJobTests(CertificateRotationJobTests.Fact
         var id = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects", new { name = "Rotating", appId = ApiActors.NewAppId() }))
             .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
         var path = $"{org.Path}/projects/{id}";
-        if (policy is not null)
-        {
-            var current = System.Text.Json.Nodes.JsonNode.Parse(await org.Owner.GetStringAsync($"{path}/policy"))!.AsObject();
-            foreach (var (k, v) in System.Text.Json.Nodes.JsonNode.Parse(JsonSerializer.Serialize(policy, new JsonSerializerOptions(JsonSerializerDefaults.Web)))!.AsObject())
-                current[k] = v?.DeepClone();
-            (await org.Owner.PutAsJsonAsync($"{path}/policy", current)).EnsureSuccessStatusCode();
-        }
+        if (policy is not null) await ApiActors.UpdatePolicyAsync(org.Owner, $"{path}/policy", policy);
         return (org, path);
     }
 

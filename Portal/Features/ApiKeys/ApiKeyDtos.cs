@@ -1,3 +1,4 @@
+using Portal.Data;
 using Portal.Data.ApiKeys;
 
 namespace Portal.Features.ApiKeys;
@@ -7,11 +8,9 @@ public sealed record ApiKeyDto(Guid Id, Guid ProjectId, string Name, string Kind
     DateTimeOffset CreatedAt, DateTimeOffset? ExpiresAt, DateTimeOffset? RevokedAt, DateTimeOffset? LastUsedAt, string State)
 {
     public static ApiKeyDto From(ApiKey k, DateTimeOffset now) => new(k.Id, k.ProjectId, k.Name, k.Kind == ApiKeyKind.Secret ? "secret" : "publishable",
-        ApiKeyScopeNames.ToNames(k.Scopes), k.Prefix, Lines(k.AllowedOrigins), Lines(k.ChannelPrefixes), k.RateLimitPerMinute,
+        ApiKeyScopeNames.ToNames(k.Scopes), k.Prefix, LineList.Split(k.AllowedOrigins), LineList.Split(k.ChannelPrefixes), k.RateLimitPerMinute,
         k.CreatedAt, k.ExpiresAt, k.RevokedAt, k.LastUsedAt,
         k.RevokedAt is not null ? "revoked" : k.ExpiresAt <= now ? "expired" : "active");
-
-    internal static IReadOnlyList<string> Lines(string value) => value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 }
 
 public sealed record CreateApiKey(string? Name, string? Kind, IReadOnlyList<string>? Scopes, IReadOnlyList<string>? AllowedOrigins,

@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Api;
+using Portal.Data;
 using Portal.Data.ApiKeys;
 using Portal.Data.Audit;
 using Portal.Data.Tenancy;
@@ -102,7 +103,7 @@ public sealed class ApiKeyService(TenantDb tenants, AuditLog audit, TimeProvider
         {
             Name = name, Kind = kind.Value, Prefix = "", SecretHash = [],
             Scopes = scopeNames.Aggregate(ApiKeyScopes.None, (s, n) => s | ApiKeyScopeNames.Parse(n)),
-            AllowedOrigins = string.Join('\n', origins), ChannelPrefixes = string.Join('\n', prefixes),
+            AllowedOrigins = LineList.Join(origins), ChannelPrefixes = LineList.Join(prefixes),
             RateLimitPerMinute = rate, ExpiresAt = input.ExpiresAt,
         }, null);
     }

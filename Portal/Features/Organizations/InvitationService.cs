@@ -19,7 +19,7 @@ public sealed class InvitationService(TenantDb tenants, AuditLog audit, TimeProv
 
     public async Task<Result<CreatedInvitation>> CreateAsync(OrgCaller caller, InviteMember input, string baseUrl, CancellationToken ct)
     {
-        if (!caller.IsOwner && !caller.IsPlatformAdmin) return caller.RequireOwner()!;
+        if (caller.RequireOwnerOrPlatformAdmin() is { } forbidden) return forbidden;
         var email = input.Email?.Trim() ?? "";
         if (email.Length is < 3 or > 256 || !email.Contains('@') || email.StartsWith('@') || email.EndsWith('@'))
             return ServiceError.Validation("email_invalid", "Enter the email address of the person to invite.", "email");

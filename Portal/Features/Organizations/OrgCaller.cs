@@ -16,4 +16,7 @@ public sealed record OrgCaller(Guid OrganizationId, string UserId, OrganizationR
 
     public ServiceError? RequireOwner() => IsOwner ? null
         : ServiceError.Forbidden("role_forbidden", "Only an Owner of this organization can do this.");
+
+    /// Owners, and platform admins acting on an organization they administer without being members.
+    public ServiceError? RequireOwnerOrPlatformAdmin() => IsPlatformAdmin ? null : RequireOwner();
 }

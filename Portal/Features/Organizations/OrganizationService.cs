@@ -55,7 +55,7 @@ public sealed partial class OrganizationService(TenantDb tenants, AuditLog audit
     /// Name and 2FA requirement: Owners and platform admins. Disabling: platform admins only.
     public async Task<Result<OrganizationSummary>> UpdateAsync(OrgCaller caller, UpdateOrganization input, CancellationToken ct)
     {
-        if (!caller.IsOwner && !caller.IsPlatformAdmin) return caller.RequireOwner()!;
+        if (caller.RequireOwnerOrPlatformAdmin() is { } forbidden) return forbidden;
         if (input.IsDisabled is not null && !caller.IsPlatformAdmin)
             return ServiceError.Forbidden("platform_admin_required", "Only a platform administrator can disable or enable an organization.");
         var name = input.Name?.Trim();

@@ -1,3 +1,4 @@
+using Portal.Data;
 using Portal.Data.Projects;
 
 namespace Portal.Features.Policies;
@@ -24,7 +25,7 @@ public sealed record PolicyDto(
         p.DefaultLifetimeSeconds, p.MinLifetimeSeconds, p.MaxLifetimeSeconds, p.AboveMaximum,
         Services.Where(s => s switch { "rtc" => p.AllowRtc, "rtm" => p.AllowRtm, "chat" => p.AllowChat, _ => p.AllowLegacy006 }).ToList(),
         Roles.Where(r => r == "publisher" ? p.AllowPublisher : p.AllowSubscriber).ToList(),
-        p.DefaultRole, p.AllowUidWildcard, p.AllowStringAccounts, p.ChannelPrefixList, p.RenewAheadSeconds, p.RotationIntervalDays);
+        p.DefaultRole, p.AllowUidWildcard, p.AllowStringAccounts, LineList.Split(p.ChannelPrefixes), p.RenewAheadSeconds, p.RotationIntervalDays);
 
     public void ApplyTo(TokenPolicy p)
     {
@@ -41,7 +42,7 @@ public sealed record PolicyDto(
         p.DefaultRole = DefaultRole;
         p.AllowUidWildcard = AllowUidWildcard;
         p.AllowStringAccounts = AllowStringAccounts;
-        p.ChannelPrefixes = string.Join('\n', ChannelPrefixes.Select(x => x.Trim()).Where(x => x.Length > 0).Distinct());
+        p.ChannelPrefixes = LineList.Join(ChannelPrefixes);
         p.RenewAheadSeconds = RenewAheadSeconds;
         p.RotationIntervalDays = RotationIntervalDays;
     }

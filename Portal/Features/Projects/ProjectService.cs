@@ -1,3 +1,4 @@
+using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api;
 using Portal.Data;
@@ -14,6 +15,11 @@ namespace Portal.Features.Projects;
 public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup)
 {
     public const int MaxPageSize = 200;
+
+    /// The list and the detail show the same columns, read in one query (the Active fingerprint as a subquery).
+    private static readonly Expression<Func<Project, ProjectDto>> ToDto = p => new ProjectDto(
+        p.Id, p.OrganizationId, p.Name, p.AppId, p.Status, p.CreatedAt, p.UpdatedAt,
+        p.Certificates.Where(c => c.State == CertificateState.Active).Select(c => c.Fingerprint).FirstOrDefault());
 
     public async Task<PageOf<ProjectDto>> ListAsync(OrgCaller caller, ProjectQuery query, CancellationToken ct)
     {
@@ -39,8 +45,7 @@ public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvide
             _ => projects.OrderBy(p => p.Name),
         };
         var items = await projects.Skip((page - 1) * pageSize).Take(pageSize)
-            .Select(p => new ProjectDto(p.Id, p.OrganizationId, p.Name, p.AppId, p.Status, p.CreatedAt, p.UpdatedAt,
-                p.Certificates.Where(c => c.State == CertificateState.Active).Select(c => c.Fingerprint).FirstOrDefault()))
+            .Select(ToDto)
             .ToListAsync(ct);
         return new PageOf<ProjectDto>(items, page, pageSize, total);
     }
@@ -49,8 +54,7 @@ public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvide
     {
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var dto = await db.Projects.AsNoTracking().Where(p => p.Id == projectId)
-            .Select(p => new ProjectDto(p.Id, p.OrganizationId, p.Name, p.AppId, p.Status, p.CreatedAt, p.UpdatedAt,
-                p.Certificates.Where(c => c.State == CertificateState.Active).Select(c => c.Fingerprint).FirstOrDefault()))
+            .Select(ToDto)
             .SingleOrDefaultAsync(ct);
         return dto is null ? await lookup.NotFoundAsync(caller, projectId, ct) : dto;
     }

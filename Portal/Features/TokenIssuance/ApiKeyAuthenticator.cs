@@ -17,8 +17,8 @@ public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, 
     public async ValueTask<Result<KeySnapshot>> AuthenticateAsync(HttpContext http, ApiKeyScopes scope, string service,
         bool allowQueryKey, Guid? routeProjectId = null)
     {
-        var ip = http.Connection.RemoteIpAddress?.ToString();
-        if (limits.IpBlocked(ip) is { } wait) return RateLimited(http, wait, "Too many requests with invalid API keys from this address");
+        if (limits.AnyInvalidKeys && limits.IpBlocked(http.Connection.RemoteIpAddress?.ToString()) is { } wait)
+            return RateLimited(http, wait, "Too many requests with invalid API keys from this address");
 
         var queryKey = http.Request.Query["key"].ToString();
         if (queryKey.Length > 0 && ApiKeySecrets.LooksSecret(queryKey))
@@ -36,7 +36,7 @@ public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, 
         var found = key.Length <= MaxKeyLength ? await cache.FindAsync(key, http.RequestAborted) : null;
         if (found is null)
         {
-            limits.InvalidKeyFrom(ip);
+            limits.InvalidKeyFrom(http.Connection.RemoteIpAddress?.ToString());
             return new ServiceError(401, "api_key_invalid", "This API key is not known: check that it was copied whole, or create a new one on the project's API keys tab.");
         }
         if (routeProjectId is { } projectId && projectId != found.Project.ProjectId)

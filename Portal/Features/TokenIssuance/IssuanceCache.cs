@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
+using Portal.Data;
 using Portal.Data.ApiKeys;
 using Portal.Data.Projects;
 using Portal.Data.Tenancy;
@@ -46,16 +47,14 @@ public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
         var org = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == key.OrganizationId, ct);
         var active = project.Certificates.SingleOrDefault(c => c.State == CertificateState.Active && c.ProtectedSecret is not null);
         var snapshot = new ProjectSnapshot(project.OrganizationId, project.Id, project.AppId, project.Status == ProjectStatus.Active,
-            !org.IsDisabled, project.Policy, project.Policy.ChannelPrefixList.ToArray(),
+            !org.IsDisabled, project.Policy, LineList.Split(project.Policy.ChannelPrefixes),
             active is null ? null : Certificate(active),
             project.Certificates.Where(c => c.State == CertificateState.Previous && c.ProtectedSecret is not null).Select(Certificate).ToList());
-        return new KeySnapshot(key.Id, key.Kind, key.Scopes, Lines(key.AllowedOrigins), Lines(key.ChannelPrefixes), key.RateLimitPerMinute,
+        return new KeySnapshot(key.Id, key.Kind, key.Scopes, LineList.Split(key.AllowedOrigins), LineList.Split(key.ChannelPrefixes), key.RateLimitPerMinute,
             key.ExpiresAt, key.RevokedAt is not null, snapshot);
     }
 
     private CertificateSnapshot Certificate(ProjectCertificate c) => new(c.Id, c.State, secrets.Unprotect(c.ProtectedSecret!), c.GraceUntil);
-
-    private static string[] Lines(string value) => value.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     /// SHA-256 of a key as four longs: a dictionary key without allocating.
     private readonly record struct KeyHash(ulong A, ulong B, ulong C, ulong D)

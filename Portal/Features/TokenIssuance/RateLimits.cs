@@ -14,6 +14,9 @@ public sealed class RateLimits(TimeProvider clock)
     public int? TryTake(Guid keyId, int perMinute) =>
         _keys.GetOrAdd(keyId, static (_, state) => new Bucket(state.perMinute, state.clock), (perMinute, clock)).TryTake(perMinute);
 
+    /// False until some address has sent an invalid key: then the hot path need not format its caller's address.
+    public bool AnyInvalidKeys => !_badIps.IsEmpty;
+
     public int? IpBlocked(string? ip) =>
         ip is not null && _badIps.TryGetValue(ip, out var bucket) ? bucket.Peek(InvalidKeysPerMinutePerIp) : null;
 

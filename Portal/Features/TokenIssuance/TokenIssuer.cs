@@ -76,11 +76,8 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
             if (r.RtmUserId is not null) builder = builder.WithRtm(r.RtmUserId, seconds);
             token = builder.Build();
         }
-        return Response(key, token, legacy, issuedAt, seconds, clamped) with
-        {
-            Service = "rtc", Channel = r.Channel, Uid = r.Account is null ? uid : null, Account = r.Account,
-            Role = RoleName(role), RtmUserId = r.RtmUserId,
-        };
+        return Response(key, token, legacy, issuedAt, seconds, clamped, "rtc", channel: r.Channel, uid: r.Account is null ? uid : null,
+            account: r.Account, role: RoleName(role), rtmUserId: r.RtmUserId);
     });
 
     public Result<TokenResponse> Rtm(KeySnapshot key, RtmTokenRequest r) => Count(key, "rtm", r, static (self, key, r) =>
@@ -97,7 +94,7 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         var token = legacy
             ? RtmTokenBuilder006.Build(key.Project.AppId, certificate.Secret, salt, AccessToken006.MessageTsFor(issueTs), r.UserId!, AccessToken006.ExpiryFor(issueTs, seconds))
             : RtmTokenBuilder.Build(key.Project.AppId, certificate.Secret, issueTs, salt, r.UserId!, seconds);
-        return Response(key, token, legacy, issuedAt, seconds, clamped) with { Service = "rtm", UserId = r.UserId };
+        return Response(key, token, legacy, issuedAt, seconds, clamped, "rtm", userId: r.UserId);
     });
 
     public Result<TokenResponse> Chat(KeySnapshot key, ChatTokenRequest r) => Count(key, "chat", r, static (self, key, r) =>
@@ -112,7 +109,7 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         var token = r.UserId is null
             ? ChatTokenBuilder.BuildApp(key.Project.AppId, certificate.Secret, issueTs, salt, seconds)
             : ChatTokenBuilder.BuildUser(key.Project.AppId, certificate.Secret, issueTs, salt, r.UserId, seconds);
-        return Response(key, token, false, issuedAt, seconds, clamped) with { Service = "chat", UserId = r.UserId };
+        return Response(key, token, false, issuedAt, seconds, clamped, "chat", userId: r.UserId);
     });
 
     /// Issues and counts the outcome. `issue` is a static lambda given its state as arguments: a capturing lambda
@@ -134,11 +131,15 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         return (DateTimeOffset.FromUnixTimeSeconds(issueTs), issueTs, Salts.Next());
     }
 
-    private static TokenResponse Response(KeySnapshot key, string token, bool legacy, DateTimeOffset issuedAt, uint seconds, bool clamped)
+    /// One response object per token (a `with` copy would allocate a second one on every request).
+    private static TokenResponse Response(KeySnapshot key, string token, bool legacy, DateTimeOffset issuedAt, uint seconds, bool clamped,
+        string service, string? channel = null, long? uid = null, string? account = null, string? role = null, string? userId = null,
+        string? rtmUserId = null)
     {
         var expiresAt = issuedAt.AddSeconds(seconds);
         var renewAfter = expiresAt.AddSeconds(-Math.Min(key.Project.Policy.RenewAheadSeconds, seconds));
-        return new TokenResponse(token, legacy ? "006" : "007", key.Project.AppId, issuedAt, expiresAt, renewAfter, seconds, clamped);
+        return new TokenResponse(token, legacy ? "006" : "007", key.Project.AppId, issuedAt, expiresAt, renewAfter, seconds, clamped,
+            service, channel, uid, account, role, userId, rtmUserId);
     }
 
     private static string RoleName(RtcRole? role) => role switch

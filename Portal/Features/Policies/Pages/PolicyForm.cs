@@ -1,3 +1,4 @@
+using Portal.Data;
 using Portal.Data.Projects;
 
 namespace Portal.Features.Policies.Pages;
@@ -36,7 +37,7 @@ public sealed class PolicyForm
         DefaultLifetimeSeconds, MinLifetimeSeconds, MaxLifetimeSeconds, AboveMaximum,
         PolicyDto.Services.Where(Services.Contains).ToList(), PolicyDto.Roles.Where(Roles.Contains).ToList(),
         DefaultRole, AllowUidWildcard, AllowStringAccounts,
-        ChannelPrefixes.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+        LineList.Split(ChannelPrefixes),
         RenewAheadSeconds, RotationIntervalDays);
 
     public void Toggle(HashSet<string> set, string value, bool on)
