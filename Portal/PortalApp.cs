@@ -40,7 +40,10 @@ public static class PortalApp
         builder.Services.AddMudServices(c =>
         {
             c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
-            c.SnackbarConfiguration.MaxDisplayedSnackbars = 3;
+            // Room for a burst of results: a queued snackbar is a result the user does not see (the journey test
+            // caught "Policy saved" waiting behind three earlier messages while the pointer rested on them).
+            c.SnackbarConfiguration.MaxDisplayedSnackbars = 5;
+            c.SnackbarConfiguration.VisibleStateDuration = 4000;
         });
 
         var app = builder.Build();
