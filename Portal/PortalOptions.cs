@@ -37,8 +37,9 @@ public sealed class BootstrapOptions
 
 public sealed class JobsOptions
 {
-    /// `Sqlite` (a file in the data directory, the default) or `InMemory` (tests).
-    public string Storage { get; set; } = "Sqlite";
+    /// `Sqlite` (a file in the data directory), `Postgres` (schema `hangfire` in Portal's PostgreSQL database) or
+    /// `InMemory` (tests). Unset, it follows Portal:Database:Provider: replicas on PostgreSQL share one job storage.
+    public string? Storage { get; set; }
 
     /// Tests switch the in-process server off when they drive jobs directly.
     public bool RunServer { get; set; } = true;

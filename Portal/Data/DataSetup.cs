@@ -1,29 +1,36 @@
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 
 namespace Portal.Data;
 
 public static class DataSetup
 {
-    /// Registers PortalDbContext on the configured provider. This is the only place that knows SQLite exists.
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
+
+    /// Registers PortalDbContext on the configured provider. This is the only place that knows which providers exist.
     public static WebApplicationBuilder AddPortalData(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(PortalOptions.Section).Get<PortalOptions>() ?? new PortalOptions();
         var dataDirectory = new DataDirectory(builder.Environment.ContentRootPath, options.DataDirectory);
         builder.Services.AddSingleton(dataDirectory);
 
-        var provider = options.Database.Provider;
-        if (provider != "Sqlite")
-            throw new StartupException($"Portal:Database:Provider '{provider}' is not supported yet; use Sqlite.");
-
-        var connectionString = SqliteConnectionString(builder.Configuration.GetConnectionString("Portal"), dataDirectory);
-        builder.Services.AddDbContextFactory<PortalDbContext>(db => db.UseSqlite(connectionString,
-            sqlite => sqlite.MigrationsAssembly("Portal.Migrations")));
-        builder.Services.AddDbContext<PortalDbContext>(db => db.UseSqlite(connectionString,
-            sqlite => sqlite.MigrationsAssembly("Portal.Migrations")), ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        var database = Database(options.Database.Provider, builder.Configuration.GetConnectionString("Portal"), dataDirectory);
+        builder.Services.AddSingleton(database);
+        builder.Services.AddDbContextFactory<PortalDbContext>(database.Configure);
+        builder.Services.AddDbContext<PortalDbContext>(database.Configure, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddSingleton<DatabaseMigrator>();
         return builder;
     }
+
+    /// The provider and connection string from configuration, checked before anything connects.
+    public static PortalDatabase Database(string provider, string? connectionString, DataDirectory dataDirectory) => provider switch
+    {
+        Sqlite => new PortalDatabase(Sqlite, SqliteConnectionString(connectionString, dataDirectory)),
+        Postgres => new PortalDatabase(Postgres, PostgresConnectionString(connectionString)),
+        _ => throw new StartupException($"Portal:Database:Provider '{provider}' is not supported: use Sqlite or Postgres."),
+    };
 
     internal static string SqliteConnectionString(string? configured, DataDirectory dataDirectory)
     {
@@ -37,4 +44,47 @@ public static class DataSetup
             csb.DataSource = dataDirectory.File(csb.DataSource);
         return csb.ToString();
     }
+
+    internal static string PostgresConnectionString(string? configured)
+    {
+        if (string.IsNullOrWhiteSpace(configured))
+            throw new StartupException(
+                "ConnectionStrings:Portal is required with Portal:Database:Provider=Postgres, e.g. \"Host=db;Database=portal;Username=portal;Password=...\".");
+        try
+        {
+            return new NpgsqlConnectionStringBuilder(configured).ConnectionString;
+        }
+        catch (ArgumentException ex)
+        {
+            // The message names the bad keyword, never the value (which may be a password).
+            throw new StartupException($"ConnectionStrings:Portal is not a valid PostgreSQL connection string: {ex.Message.Split('\n')[0]}");
+        }
+    }
+}
+
+/// The database Portal runs on: its provider and connection string. Also used by `Portal migrate-data` to open a
+/// second database of the other kind.
+public sealed record PortalDatabase(string Provider, string ConnectionString)
+{
+    public const string SqliteMigrations = "Portal.Migrations";
+    public const string PostgresMigrations = "Portal.Migrations.Postgres";
+
+    public bool IsPostgres => Provider == DataSetup.Postgres;
+
+    public void Configure(DbContextOptionsBuilder db)
+    {
+        if (IsPostgres)
+            db.UseNpgsql(ConnectionString, pg => pg.MigrationsAssembly(PostgresMigrations));
+        else
+            db.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrations));
+    }
+
+    public DbContextOptions<PortalDbContext> Options()
+    {
+        var builder = new DbContextOptionsBuilder<PortalDbContext>();
+        Configure(builder);
+        return builder.Options;
+    }
+
+    public override string ToString() => Provider; // never the connection string: it may hold a password
 }

@@ -2,6 +2,8 @@ using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
 using Hangfire.InMemory;
+using Hangfire.PostgreSql;
+using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
 using Portal.Data;
 using Portal.Data.Identity;
@@ -17,17 +19,7 @@ public static class JobsSetup
     {
         var jobs = builder.Configuration.GetSection("Portal:Jobs").Get<JobsOptions>() ?? new JobsOptions();
         var services = builder.Services;
-        services.AddSingleton<JobStorage>(sp => jobs.Storage switch
-        {
-            "InMemory" => new InMemoryStorage(),
-            "Sqlite" => new SQLiteStorage(sp.GetRequiredService<DataDirectory>().File("hangfire.db"), new SQLiteStorageOptions
-            {
-                QueuePollInterval = TimeSpan.FromSeconds(1),
-                // Above the longest job, so a job killed mid-run is picked up again after a restart, not run twice.
-                InvisibilityTimeout = TimeSpan.FromMinutes(5),
-            }),
-            _ => throw new StartupException($"Portal:Jobs:Storage '{jobs.Storage}' is unknown; use Sqlite or InMemory."),
-        });
+        services.AddSingleton<JobStorage>(sp => CreateStorage(jobs.Storage, sp.GetRequiredService<PortalDatabase>(), sp.GetRequiredService<DataDirectory>()));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, cfg) => cfg
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
@@ -45,6 +37,34 @@ public static class JobsSetup
         services.AddTransient<AuditVerifyJob>();
         services.AddTransient<Portal.Features.Certificates.CertificateRotationJob>();
         return builder;
+    }
+
+    private static JobStorage CreateStorage(string? configured, PortalDatabase database, DataDirectory dataDirectory)
+    {
+        var storage = configured ?? (database.IsPostgres ? "Postgres" : "Sqlite");
+        return storage switch
+        {
+            "InMemory" => new InMemoryStorage(),
+            "Sqlite" => new SQLiteStorage(dataDirectory.File("hangfire.db"), new SQLiteStorageOptions
+            {
+                QueuePollInterval = TimeSpan.FromSeconds(1),
+                // Above the longest job, so a job killed mid-run is picked up again after a restart, not run twice.
+                InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            }),
+            // Replicas share this storage: its distributed locks make a recurring job run once per schedule across
+            // all of them, and a queued job is fetched by one worker only (SQLite storage is not fit for that).
+            "Postgres" when database.IsPostgres => new PostgreSqlStorage(
+                new NpgsqlConnectionFactory(database.ConnectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions
+                {
+                    SchemaName = "hangfire",
+                    PrepareSchemaIfNecessary = true,
+                    QueuePollInterval = TimeSpan.FromSeconds(1),
+                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
+                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
+                }),
+            "Postgres" => throw new StartupException("Portal:Jobs:Storage 'Postgres' needs Portal:Database:Provider=Postgres."),
+            _ => throw new StartupException($"Portal:Jobs:Storage '{storage}' is unknown; use Sqlite, Postgres or InMemory."),
+        };
     }
 
     /// Recurring jobs have stable ids, registered at every start (AddOrUpdate is idempotent).

@@ -37,18 +37,24 @@ public sealed class UsageFlusher(UsageRecorder recorder, TenantDb tenants, ILogg
             // Usage of every organization is written in one pass by this background writer.
             await using var db = await tenants.UnfilteredAsync("usage flush", ct);
             await using var tx = await db.Database.BeginTransactionAsync(ct);
+            // Each count is added in the database (UPDATE ... SET Count = Count + n), never read and written back:
+            // another replica flushing the same row at the same time adds its own count, so none is lost.
+            var missing = new List<(UsageKey Key, long Count)>();
             foreach (var (key, n) in counts)
             {
-                var row = await db.UsageCounters.SingleOrDefaultAsync(u => u.ProjectId == key.ProjectId && u.ApiKeyId == key.ApiKeyId &&
-                    u.Service == key.Service && u.Day == key.Day && u.Outcome == key.Outcome, ct);
-                if (row is null)
-                    db.UsageCounters.Add(new UsageCounter
-                    {
-                        OrganizationId = key.OrganizationId, ProjectId = key.ProjectId, ApiKeyId = key.ApiKeyId,
-                        Service = key.Service, Day = key.Day, Outcome = key.Outcome, Count = n,
-                    });
-                else row.Count += n;
+                var updated = await db.UsageCounters.Where(u => u.ProjectId == key.ProjectId && u.ApiKeyId == key.ApiKeyId &&
+                        u.Service == key.Service && u.Day == key.Day && u.Outcome == key.Outcome)
+                    .ExecuteUpdateAsync(s => s.SetProperty(u => u.Count, u => u.Count + n), ct);
+                if (updated == 0) missing.Add((key, n));
             }
+            // A row another replica inserts first fails this insert on the unique index: the whole flush rolls back,
+            // the counts are restored below and the next flush finds the row and adds to it.
+            foreach (var (key, n) in missing)
+                db.UsageCounters.Add(new UsageCounter
+                {
+                    OrganizationId = key.OrganizationId, ProjectId = key.ProjectId, ApiKeyId = key.ApiKeyId,
+                    Service = key.Service, Day = key.Day, Outcome = key.Outcome, Count = n,
+                });
             await db.SaveChangesAsync(ct);
             foreach (var (keyId, at) in keysUsed)
             {
