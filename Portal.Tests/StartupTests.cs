@@ -19,7 +19,7 @@ public sealed class StartupTests
         var ready = await app.CreateClient().GetAsync("/readyz", TestContext.Current.CancellationToken);
 
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
-        Assert.True(File.Exists(Path.Combine(app.DataDirectory, "portal.db")));
+        if (!TestDatabase.IsPostgres) Assert.True(File.Exists(Path.Combine(app.DataDirectory, "portal.db")));
         Assert.Equal(32, Convert.FromBase64String(await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "master.key"), TestContext.Current.CancellationToken)).Length);
         var password = (await File.ReadAllTextAsync(Path.Combine(app.DataDirectory, "initial-admin-password"), TestContext.Current.CancellationToken)).Trim();
         Assert.True(password.Length >= 12);

@@ -20,12 +20,12 @@ public sealed class CliTests
     public async Task Migrate_CreatesTheDatabase_ThenAuditVerify_Passes()
     {
         var dir = TempDirectory.Create();
-        var settings = new Dictionary<string, string?> { ["Portal:DataDirectory"] = dir, ["Portal:Jobs:Storage"] = "InMemory" };
+        var settings = new Dictionary<string, string?>(TestDatabase.Settings(dir)) { ["Portal:DataDirectory"] = dir, ["Portal:Jobs:Storage"] = "InMemory" };
 
         var (migrate, output, migrateError) = await RunAsync(["migrate"], settings);
         Assert.True(migrate == 0, migrateError);
         Assert.Contains("up to date", output);
-        Assert.True(File.Exists(Path.Combine(dir, "portal.db")));
+        if (!TestDatabase.IsPostgres) Assert.True(File.Exists(Path.Combine(dir, "portal.db")));
 
         var (verify, verifyOutput, _) = await RunAsync(["audit", "verify"], settings);
         Assert.Equal(0, verify);
@@ -36,11 +36,10 @@ public sealed class CliTests
     public async Task AuditVerify_OnBrokenChain_Exits1NamingTheEvent()
     {
         var dir = TempDirectory.Create();
-        var settings = new Dictionary<string, string?> { ["Portal:DataDirectory"] = dir, ["Portal:Jobs:Storage"] = "InMemory" };
+        var settings = new Dictionary<string, string?>(TestDatabase.Settings(dir)) { ["Portal:DataDirectory"] = dir, ["Portal:Jobs:Storage"] = "InMemory" };
         Assert.Equal(0, (await RunAsync(["migrate"], settings)).Code);
-        var options = new DbContextOptionsBuilder<PortalDbContext>().UseSqlite($"Data Source={Path.Combine(dir, "portal.db")}").Options;
-        await using (var db = new PortalDbContext(options))
-            await db.Database.ExecuteSqlRawAsync("UPDATE AuditEvents SET ActorName = 'someone else' WHERE Sequence = 1", TestContext.Current.CancellationToken);
+        await using (var db = new PortalDbContext(TestDatabase.Options(dir)))
+            await db.Database.ExecuteSqlRawAsync("UPDATE \"AuditEvents\" SET \"ActorName\" = 'someone else' WHERE \"Sequence\" = 1", TestContext.Current.CancellationToken);
 
         var (code, _, error) = await RunAsync(["audit", "verify"], settings);
         Assert.Equal(1, code);

@@ -6,7 +6,8 @@ using Microsoft.Extensions.Time.Testing;
 
 namespace Portal.Tests.Infrastructure;
 
-/// The real app on a temp SQLite file and in-memory Hangfire. Each factory owns its data directory, so tests
+/// The real app on a temp database (SQLite file, or a PostgreSQL database per data directory when the suite runs
+/// with PORTAL_TEST_PROVIDER=Postgres, see <see cref="TestDatabase"/>) and in-memory Hangfire. Each factory owns its data directory, so tests
 /// never share state; pass an existing directory to simulate a restart on the same data.
 public class PortalAppFactory : WebApplicationFactory<Program>
 {
@@ -27,6 +28,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
         };
+        foreach (var (key, value) in TestDatabase.Settings(DataDirectory)) _settings[key] = value;
         if (settings is not null)
             foreach (var (key, value) in settings) _settings[key] = value;
     }
@@ -42,6 +44,13 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         builder.UseStaticWebAssets();
         if (Clock is not null)
             builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        TestDatabase.ReleasePool(DataDirectory);
+        GC.SuppressFinalize(this);
     }
 
     public HttpClient CreateBrowserLikeClient() => CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true });

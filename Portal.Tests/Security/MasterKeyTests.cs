@@ -11,7 +11,7 @@ public sealed class MasterKeyTests
     [Fact]
     public async Task CopyOfDatabase_WithoutTheMasterKey_CannotDecryptProtectedValues()
     {
-        string protectedValue, copyDir;
+        string protectedValue, copyDir, originalDir;
         await using (var original = new PortalAppFactory())
         {
             original.CreateClient();
@@ -19,13 +19,14 @@ public sealed class MasterKeyTests
             protectedValue = protector.Protect("0123456789abcdef0123456789abcdef");
             Assert.Equal("0123456789abcdef0123456789abcdef", protector.Unprotect(protectedValue));
 
-            // The thief gets the database (and its WAL) but not master.key.
+            // The thief gets the database (the SQLite file and its WAL, or the PostgreSQL database) but not master.key.
             copyDir = TempDirectory.Create();
             foreach (var file in Directory.GetFiles(original.DataDirectory, "portal.db*"))
                 File.Copy(file, Path.Combine(copyDir, Path.GetFileName(file)));
+            originalDir = original.DataDirectory;
         }
 
-        await using var stolen = new PortalAppFactory(copyDir);
+        await using var stolen = new PortalAppFactory(copyDir, TestDatabase.IsPostgres ? TestDatabase.Settings(originalDir) : null);
         stolen.CreateClient();
         var thiefProtector = stolen.Services.GetRequiredService<IDataProtectionProvider>().CreateProtector("test");
         Assert.ThrowsAny<CryptographicException>(() => thiefProtector.Unprotect(protectedValue));

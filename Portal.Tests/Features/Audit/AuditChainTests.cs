@@ -23,7 +23,7 @@ public sealed class AuditChainTests
     public async Task EditedRow_IsDetected()
     {
         await using var app = await AppWithEventsAsync(5);
-        await SqlAsync(app, "UPDATE AuditEvents SET Details = '[\"forged\"]' WHERE Sequence = 3");
+        await SqlAsync(app, "UPDATE \"AuditEvents\" SET \"Details\" = '[\"forged\"]' WHERE \"Sequence\" = 3");
 
         var result = await app.Services.GetRequiredService<AuditChain>().VerifyAsync(TestContext.Current.CancellationToken);
         Assert.False(result.Intact);
@@ -35,7 +35,7 @@ public sealed class AuditChainTests
     public async Task DeletedRow_IsDetected()
     {
         await using var app = await AppWithEventsAsync(5);
-        await SqlAsync(app, "DELETE FROM AuditEvents WHERE Sequence = 4");
+        await SqlAsync(app, "DELETE FROM \"AuditEvents\" WHERE \"Sequence\" = 4");
 
         var result = await app.Services.GetRequiredService<AuditChain>().VerifyAsync(TestContext.Current.CancellationToken);
         Assert.False(result.Intact);
@@ -48,8 +48,8 @@ public sealed class AuditChainTests
     {
         await using var app = await AppWithEventsAsync(5);
         // Make room after event 2 and insert a forged event whose own hash is self-consistent.
-        await SqlAsync(app, "UPDATE AuditEvents SET Sequence = Sequence + 1000 WHERE Sequence > 2");
-        await SqlAsync(app, "UPDATE AuditEvents SET Sequence = Sequence - 999 WHERE Sequence > 1000");
+        await SqlAsync(app, "UPDATE \"AuditEvents\" SET \"Sequence\" = \"Sequence\" + 1000 WHERE \"Sequence\" > 2");
+        await SqlAsync(app, "UPDATE \"AuditEvents\" SET \"Sequence\" = \"Sequence\" - 999 WHERE \"Sequence\" > 1000");
         await using (var db = await Db(app))
         {
             var previous = await db.AuditEvents.SingleAsync(e => e.Sequence == 2, TestContext.Current.CancellationToken);
