@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
+using Portal.Data;
 using Portal.Features.Audit;
 
 namespace Portal.Cli;
@@ -8,7 +9,7 @@ namespace Portal.Cli;
 /// app's services (same configuration as serving) without starting the web server.
 public static class PortalCli
 {
-    private static readonly HashSet<string> Commands = ["migrate", "audit", "token", "--help", "-h", "-?", "--version"];
+    private static readonly HashSet<string> Commands = ["migrate", "migrate-data", "audit", "token", "--help", "-h", "-?", "--version"];
 
     public static bool IsCommand(string[] args) => args.Length > 0 && Commands.Contains(args[0]);
 
@@ -17,6 +18,7 @@ public static class PortalCli
     {
         var root = new RootCommand("Portal: multi-tenant token admin portal for Agora apps. Without a command, Portal serves.");
         root.Subcommands.Add(MigrateCommand(output, error, configuration));
+        root.Subcommands.Add(MigrateDataCommand(output, error, configuration));
         root.Subcommands.Add(AuditCommand(output, error, configuration));
         foreach (var command in CliExtensions.Commands(output, error)) root.Subcommands.Add(command);
 
@@ -33,6 +35,29 @@ public static class PortalCli
             await PortalApp.InitializeAsync(app, ct);
             await output.WriteLineAsync("Database is up to date.");
             return 0;
+        }));
+        return command;
+    }
+
+    private static Command MigrateDataCommand(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? configuration)
+    {
+        var from = new Option<string>("--from") { Description = "Path of the SQLite database to copy (portal.db in the data directory).", Required = true };
+        var to = new Option<string>("--to") { Description = "Connection string of an empty PostgreSQL database, e.g. \"Host=db;Database=portal;Username=portal;Password=...\".", Required = true };
+        var command = new Command("migrate-data",
+            "Copy a SQLite installation (every table, the audit chain and the key ring as they are) into an empty PostgreSQL database, then verify the audit chain there.")
+        {
+            from, to,
+        };
+        command.SetAction((parsed, ct) => WithAppAsync(error, configuration, async app =>
+        {
+            var result = await DataCopier.CopyAsync(parsed.GetValue(from)!, parsed.GetValue(to)!, app.Services, output, ct);
+            if (result.Tables.Count > 0)
+            {
+                await output.WriteLineAsync($"{"table",-24} {"SQLite",9} {"PostgreSQL",10}");
+                foreach (var t in result.Tables) await output.WriteLineAsync($"{t.Table,-24} {t.Source,9} {t.Target,10}");
+            }
+            await (result.Ok ? output : error).WriteLineAsync(result.Ok ? result.Message : $"Portal migrate-data: {result.Message}");
+            return result.Ok ? 0 : 1;
         }));
         return command;
     }
@@ -61,6 +86,9 @@ public static class PortalCli
                 if (configuration is not null) builder.Configuration.AddInMemoryCollection(configuration);
                 builder.Configuration["Portal:Jobs:RunServer"] = "false";
                 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+                // Commands report their own failures; EF's connection error log (e.g. the probe before it creates a
+                // new PostgreSQL database) would only repeat or confuse them.
+                builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Connection", LogLevel.None);
             }, serve: false);
             return await action(app);
         }

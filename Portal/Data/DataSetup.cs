@@ -79,9 +79,11 @@ public sealed record PortalDatabase(string Provider, string ConnectionString)
             db.UseSqlite(ConnectionString, sqlite => sqlite.MigrationsAssembly(SqliteMigrations));
     }
 
-    public DbContextOptions<PortalDbContext> Options()
+    /// Options outside DI. <paramref name="appServices"/> lets the model see the app's Identity options (key lengths).
+    public DbContextOptions<PortalDbContext> Options(IServiceProvider? appServices = null)
     {
         var builder = new DbContextOptionsBuilder<PortalDbContext>();
+        if (appServices is not null) builder.UseApplicationServiceProvider(appServices);
         Configure(builder);
         return builder.Options;
     }
