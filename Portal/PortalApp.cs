@@ -78,7 +78,9 @@ public static class PortalApp
     public static async Task InitializeAsync(WebApplication app, CancellationToken ct)
     {
         app.Services.GetRequiredService<MasterKey>(); // fail fast on a missing or malformed key
-        await app.Services.GetRequiredService<DatabaseMigrator>().MigrateAsync(ct);
+        var migrator = app.Services.GetRequiredService<DatabaseMigrator>();
+        await using var startup = await migrator.StartupLockAsync(ct); // replicas on PostgreSQL take turns
+        await migrator.MigrateAsync(ct);
         await app.Services.GetRequiredService<AdminBootstrapper>().RunAsync(ct);
     }
 }

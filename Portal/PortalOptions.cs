@@ -41,6 +41,9 @@ public sealed class JobsOptions
     /// `InMemory` (tests). Unset, it follows Portal:Database:Provider: replicas on PostgreSQL share one job storage.
     public string? Storage { get; set; }
 
+    /// When the certificate rotation job runs (Hangfire cron, seconds allowed); every 5 minutes by default.
+    public string RotationCron { get; set; } = Portal.Features.Certificates.CertificateRotationJob.Cron;
+
     /// Tests switch the in-process server off when they drive jobs directly.
     public bool RunServer { get; set; } = true;
 }

@@ -70,10 +70,11 @@ public static class JobsSetup
     /// Recurring jobs have stable ids, registered at every start (AddOrUpdate is idempotent).
     public static WebApplication UsePortalJobs(this WebApplication app)
     {
+        var jobs = app.Configuration.GetSection("Portal:Jobs").Get<JobsOptions>() ?? new JobsOptions();
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<AuditVerifyJob>(AuditVerifyJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
         recurring.AddOrUpdate<Portal.Features.Certificates.CertificateRotationJob>(Portal.Features.Certificates.CertificateRotationJob.RecurringId,
-            j => j.RunAsync(CancellationToken.None), Portal.Features.Certificates.CertificateRotationJob.Cron);
+            j => j.RunAsync(CancellationToken.None), jobs.RotationCron);
 
         // Anonymous visitors are sent to the login page; signed-in users without the role get 403.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/hangfire"), branch => branch.Use(async (context, next) =>
