@@ -6,6 +6,7 @@ COPY Portal/Portal.csproj Portal/
 COPY Portal.Data/Portal.Data.csproj Portal.Data/
 COPY Portal.Tokens/Portal.Tokens.csproj Portal.Tokens/
 COPY migrations/Portal.Migrations.csproj migrations/
+COPY migrations/Postgres/Portal.Migrations.Postgres.csproj migrations/Postgres/
 RUN dotnet restore Portal/Portal.csproj
 COPY Portal/ Portal/
 COPY Portal.Data/ Portal.Data/

@@ -13,7 +13,8 @@
 #
 # Settings (environment): LOAD_SECONDS (15 per route, measured), LOAD_ROUNDS (3: the measured seconds are split into
 # rounds of ping, rtc, compat), LOAD_WARMUP (5 s per route and round), LOAD_WARMUP_ROUNDS (2), LOAD_CONNECTIONS (64),
-# LOAD_THREADS (2), LOAD_KEYS (16).
+# LOAD_THREADS (2), LOAD_KEYS (16), LOAD_PROVIDER (Sqlite, or Postgres: a private PostgreSQL 15 started by
+# .ci/postgres.sh on loopback, results in RESULTS-postgres.md).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,7 +27,12 @@ warmup_rounds="${LOAD_WARMUP_ROUNDS:-2}"
 connections="${LOAD_CONNECTIONS:-64}"
 threads="${LOAD_THREADS:-2}"
 key_count="${LOAD_KEYS:-16}"
-results="$here/RESULTS.md"
+provider="${LOAD_PROVIDER:-Sqlite}"
+case $provider in
+  Sqlite) results="$here/RESULTS.md" ;;
+  Postgres) results="$here/RESULTS-postgres.md" ;;
+  *) echo "run-load: LOAD_PROVIDER must be Sqlite or Postgres" >&2; exit 2 ;;
+esac
 
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'run-load: %s\n' "$*" >&2; exit 1; }
@@ -67,6 +73,7 @@ cleanup() {
     echo "--- last lines of the Portal log" >&2; tail -n 40 "$data/portal.log" >&2
   fi
   rm -rf "$data"
+  [ -n "${PORTAL_TEST_PG_DIR:-}" ] && "$repo/.ci/postgres.sh" stop "$PORTAL_TEST_PG_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
@@ -77,8 +84,15 @@ admin_token="pat_bench_$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
 owner_email="owner@bench.test"
 owner_password="bench-owner-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
 
-say "starting Portal on $base (data in $data)"
-env -u ASPNETCORE_URLS \
+database=()
+if [ "$provider" = Postgres ]; then
+  say "starting PostgreSQL"
+  eval "$("$repo/.ci/postgres.sh" start)"
+  database=(Portal__Database__Provider=Postgres "ConnectionStrings__Portal=$PORTAL_TEST_PG;Database=portal_load")
+fi
+
+say "starting Portal on $base (data in $data, $provider)"
+env -u ASPNETCORE_URLS "${database[@]}" \
   ASPNETCORE_ENVIRONMENT=Production \
   Logging__LogLevel__Default=Warning \
   Portal__DataDirectory="$data" \
@@ -216,7 +230,7 @@ cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
   echo "# Token API load benchmark"
   echo
   echo "\`Portal.Benchmarks/load/run-load.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, commit \`$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- Portal Portal.Tokens Portal.Data || echo '+changes')\`."
-  echo "Portal in Release (\`ASPNETCORE_ENVIRONMENT=Production\`, logging at Warning, SQLite in a temp directory) and"
+  echo "Portal in Release (\`ASPNETCORE_ENVIRONMENT=Production\`, logging at Warning, $([ "$provider" = Postgres ] && echo "PostgreSQL 15 on loopback, Hangfire on it too" || echo "SQLite in a temp directory")) and"
   echo "wrk $(wrk -v 2>&1 | awk 'NR==1 { print $2 }') ($threads threads, $connections connections, keep-alive) on 127.0.0.1. Warm-up: $warmup_rounds rounds of ${warmup} s"
   echo "on every route; then $rounds rounds of ping, rtc, compat back to back, $round_seconds s each ($((rounds * round_seconds)) s per route)."
   echo "Machine: $(nproc) cores ($cpu), 1-minute load average $load_before before and $load_after after the"

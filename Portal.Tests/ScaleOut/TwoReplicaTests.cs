@@ -86,13 +86,18 @@ public sealed class TwoReplicaTests(ReplicaPair pair) : IClassFixture<ReplicaPai
     public async Task ConcurrentChangesOnBoth_KeepOneIntactAuditChain()
     {
         var project = await pair.ProjectAsync();
-        // Each key creation appends an audit event; both processes append at the same time.
-        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => project.KeyAsync(i % 2 == 0 ? project.OwnerOnA : project.OwnerOnB)));
+        var other = await pair.ProjectAsync();
+        // Each key creation appends an audit event; both processes append at the same time. Certificate imports
+        // append theirs inside the ring change's own transaction (one project per replica, so no ring conflict).
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i => project.KeyAsync(i % 2 == 0 ? project.OwnerOnA : project.OwnerOnB))
+            .Append(ImportCertificatesAsync(project.OwnerOnA, project)).Append(ImportCertificatesAsync(other.OwnerOnB, other)));
 
         var chain = await new AuditChain(new DbFactory(pair), TimeProvider.System).VerifyAsync(TestContext.Current.CancellationToken);
         Assert.True(chain.Intact, chain.Message);
         await using var db = pair.Db();
         Assert.Equal(12, await db.AuditEvents.CountAsync(e => e.Type == AuditEventType.ApiKeyCreated && e.OrganizationId == project.OrganizationId));
+        Assert.Equal(6, await db.AuditEvents.CountAsync(e => e.Type == AuditEventType.CertificateImported &&
+            (e.OrganizationId == project.OrganizationId || e.OrganizationId == other.OrganizationId)));
     }
 
     [Fact]
@@ -124,6 +129,13 @@ public sealed class TwoReplicaTests(ReplicaPair pair) : IClassFixture<ReplicaPai
         await hangfire.OpenAsync();
         await using var servers = new NpgsqlCommand("SELECT count(*) FROM hangfire.server", hangfire);
         Assert.Equal(2L, (long)(await servers.ExecuteScalarAsync())!); // both replicas were scheduling
+    }
+
+    private static async Task ImportCertificatesAsync(HttpClient owner, ReplicaProject project)
+    {
+        for (var i = 0; i < 3; i++)
+            await (await owner.PostAsJsonAsync($"{project.Path}/certificates", new { certificate = ApiActors.NewCertificate(), activation = "Now" }))
+                .JsonAsync(HttpStatusCode.Created);
     }
 
     private async Task<int> RotationsAsync(ReplicaProject project)

@@ -10,13 +10,17 @@ namespace Portal.Features.Audit;
 public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
 {
     // One appender at a time per process keeps the chain linear without retries. The unique Sequence index
-    // still guards against a second process; such a conflict is retried below.
+    // still guards against a second process (a replica); such a conflict is retried below.
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private const int MaxAttempts = 5;
 
     public async Task SaveAsync(PortalDbContext db, AuditActor actor, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
     {
-        await Gate.WaitAsync(ct);
+        // A caller in its own transaction may already hold row locks (its first SaveChanges bumped the cache stamp)
+        // that the gate's holder is waiting for: waiting for the gate then would deadlock. Such a caller goes
+        // ungated and relies on the unique Sequence and the retry below (each attempt is a savepoint).
+        var gated = db.Database.CurrentTransaction is null;
+        if (gated) await Gate.WaitAsync(ct);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -39,7 +43,7 @@ public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
         }
         finally
         {
-            Gate.Release();
+            if (gated) Gate.Release();
         }
     }
 

@@ -48,20 +48,25 @@ public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactor
         var service = scope.ServiceProvider.GetRequiredService<CertificateService>();
         var caller = new OrgCaller(project.OrganizationId, RecurringId, OrganizationRole.Owner, false, Actor);
 
+        // Every step is conditional on the ring version this run's decision was based on: a run (or replica) that
+        // read the ring before another one changed it changes nothing, instead of rotating a second time.
+        var version = project.RingVersion;
+        async Task Step(Task<Api.Result<CertificateDto>> change) { if ((await change).Ok) version++; }
+
         var due = project.Certificates.Where(c => c.State == CertificateState.Staged && c.EffectiveAt <= now).OrderBy(c => c.EffectiveAt).LastOrDefault();
-        if (due is not null) await service.PromoteAsync(caller, project.Id, due.Id, ct);
+        if (due is not null) await Step(service.PromoteAsync(caller, project.Id, due.Id, ct, version));
 
         var active = project.Certificates.SingleOrDefault(c => c.State == CertificateState.Active);
         if (due is null && active is not null && project.Policy.RotationIntervalDays is { } days && active.ActivatedAt + TimeSpan.FromDays(days) <= now)
         {
             if (active.Source == CertificateSource.Generated)
-                await service.RotateAsync(caller, project.Id, ct);
+                await Step(service.RotateAsync(caller, project.Id, ct, version));
             else if (project.RotationDueSince is null)
                 await FlagRotationDueAsync(project, active, now, ct);
         }
 
         foreach (var expired in project.Certificates.Where(c => c.State == CertificateState.Previous && c.GraceUntil <= now))
-            await service.RetireAsync(caller, project.Id, expired.Id, ct);
+            await Step(service.RetireAsync(caller, project.Id, expired.Id, ct, version));
     }
 
     /// Imported certificates come from Agora Console: Portal can only say that one is due, once.

@@ -25,7 +25,9 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
         return project.Certificates.OrderByDescending(c => c.CreatedAt).Select(CertificateDto.From).ToList();
     }
 
-    public Task<Result<CertificateDto>> AddAsync(OrgCaller caller, Guid projectId, AddCertificate input, CancellationToken ct)
+    /// <param name="ifRingVersion">Only if the ring is still at this version (the job's decision was based on it).</param>
+    public Task<Result<CertificateDto>> AddAsync(OrgCaller caller, Guid projectId, AddCertificate input, CancellationToken ct,
+        int? ifRingVersion = null)
     {
         var imported = input.Certificate is not null;
         var certificate = input.Certificate?.Trim() ?? CertificateSecrets.Generate();
@@ -38,7 +40,7 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
             return Task.FromResult<Result<CertificateDto>>(ServiceError.Validation("effective_at_in_past",
                 "The effective time must be in the future; use activation \"now\" to activate at once.", "effectiveAt"));
 
-        return ChangeRingAsync(caller, projectId, ct, (db, project) =>
+        return ChangeRingAsync(caller, projectId, ifRingVersion, ct, (db, project) =>
         {
             if (project.Certificates.Any(c => c.ProtectedSecret is not null && secrets.Unprotect(c.ProtectedSecret) == certificate))
                 return ServiceError.Conflict("certificate_duplicate", "This certificate is already in the project's ring.");
@@ -61,8 +63,9 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
         });
     }
 
-    public Task<Result<CertificateDto>> PromoteAsync(OrgCaller caller, Guid projectId, Guid certificateId, CancellationToken ct) =>
-        ChangeRingAsync(caller, projectId, ct, (_, project) =>
+    public Task<Result<CertificateDto>> PromoteAsync(OrgCaller caller, Guid projectId, Guid certificateId, CancellationToken ct,
+        int? ifRingVersion = null) =>
+        ChangeRingAsync(caller, projectId, ifRingVersion, ct, (_, project) =>
         {
             var target = project.Certificates.SingleOrDefault(c => c.Id == certificateId);
             if (target is null) return ServiceError.NotFound("certificate");
@@ -72,12 +75,13 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
         });
 
     /// Generate a new certificate and make it Active in one step; the old one stays valid for its grace time.
-    public Task<Result<CertificateDto>> RotateAsync(OrgCaller caller, Guid projectId, CancellationToken ct) =>
-        AddAsync(caller, projectId, new AddCertificate(null, Activation.Now, null), ct);
+    public Task<Result<CertificateDto>> RotateAsync(OrgCaller caller, Guid projectId, CancellationToken ct, int? ifRingVersion = null) =>
+        AddAsync(caller, projectId, new AddCertificate(null, Activation.Now, null), ct, ifRingVersion);
 
     /// Wipes the secret and keeps the metadata. Retiring the Active certificate stops token issuance.
-    public Task<Result<CertificateDto>> RetireAsync(OrgCaller caller, Guid projectId, Guid certificateId, CancellationToken ct) =>
-        ChangeRingAsync(caller, projectId, ct, (_, project) =>
+    public Task<Result<CertificateDto>> RetireAsync(OrgCaller caller, Guid projectId, Guid certificateId, CancellationToken ct,
+        int? ifRingVersion = null) =>
+        ChangeRingAsync(caller, projectId, ifRingVersion, ct, (_, project) =>
         {
             var target = project.Certificates.SingleOrDefault(c => c.Id == certificateId);
             if (target is null) return ServiceError.NotFound("certificate");
@@ -108,6 +112,9 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
 
     /// Demotes the current Active certificate now; the target becomes Active in a second write of the same
     /// transaction (see ChangeRingAsync), because the one-Active index is checked statement by statement.
+    private static ServiceError RingConflict => ServiceError.Conflict("ring_conflict",
+        "The certificate ring was changed at the same time by someone else: reload and try again.");
+
     private AuditEntry Promote(Project project, ProjectCertificate target, DateTimeOffset now)
     {
         var previous = project.Certificates.SingleOrDefault(c => c.State == CertificateState.Active);
@@ -131,13 +138,15 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
         certificate.RetiredAt = now;
     }
 
-    private async Task<Result<CertificateDto>> ChangeRingAsync(OrgCaller caller, Guid projectId, CancellationToken ct,
+    private async Task<Result<CertificateDto>> ChangeRingAsync(OrgCaller caller, Guid projectId, int? ifRingVersion, CancellationToken ct,
         Func<PortalDbContext, Project, Result<(ProjectCertificate Certificate, List<AuditEntry> Events)>> change)
     {
         if (caller.RequireManage() is { } forbidden) return forbidden;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await lookup.FindTrackedAsync(db, projectId, ct);
         if (project is null) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;
+        if (ifRingVersion is { } expected && project.RingVersion != expected)
+            return RingConflict; // changed since the caller looked (another run or replica got there first)
         var result = change(db, project);
         if (!result.Ok) return result.Error!;
         project.RingVersion++;
@@ -155,7 +164,7 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
         catch (DbUpdateException)
         {
             // A concurrency-token mismatch (someone else changed the ring) or the one-Active index.
-            return ServiceError.Conflict("ring_conflict", "The certificate ring was changed at the same time by someone else: reload and try again.");
+            return RingConflict;
         }
         return CertificateDto.From(certificate);
     }
