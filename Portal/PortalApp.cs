@@ -81,6 +81,7 @@ public static class PortalApp
         var migrator = app.Services.GetRequiredService<DatabaseMigrator>();
         await using var startup = await migrator.StartupLockAsync(ct); // replicas on PostgreSQL take turns
         await migrator.MigrateAsync(ct);
+        JobsSetup.InitializeJobs(app);
         await app.Services.GetRequiredService<AdminBootstrapper>().RunAsync(ct);
     }
 }

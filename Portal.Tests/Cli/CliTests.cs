@@ -37,7 +37,8 @@ public sealed class CliTests
     {
         var dir = TempDirectory.Create();
         var settings = new Dictionary<string, string?>(TestDatabase.Settings(dir)) { ["Portal:DataDirectory"] = dir, ["Portal:Jobs:Storage"] = "InMemory" };
-        Assert.Equal(0, (await RunAsync(["migrate"], settings)).Code);
+        var (migrated, _, migrateError) = await RunAsync(["migrate"], settings);
+        Assert.True(migrated == 0, migrateError);
         await using (var db = new PortalDbContext(TestDatabase.Options(dir)))
             await db.Database.ExecuteSqlRawAsync("UPDATE \"AuditEvents\" SET \"ActorName\" = 'someone else' WHERE \"Sequence\" = 1", TestContext.Current.CancellationToken);
 

@@ -56,8 +56,9 @@ public static class JobsSetup
             "Postgres" when database.IsPostgres => new PostgreSqlStorage(
                 new NpgsqlConnectionFactory(database.ConnectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions
                 {
-                    SchemaName = "hangfire",
-                    PrepareSchemaIfNecessary = true,
+                    SchemaName = HangfireSchema,
+                    // Installed by InitializeJobs, in the replicas' start-up turn, once the database exists.
+                    PrepareSchemaIfNecessary = false,
                     QueuePollInterval = TimeSpan.FromSeconds(1),
                     InvisibilityTimeout = TimeSpan.FromMinutes(5),
                     DistributedLockTimeout = TimeSpan.FromMinutes(1),
@@ -67,15 +68,31 @@ public static class JobsSetup
         };
     }
 
-    /// Recurring jobs have stable ids, registered at every start (AddOrUpdate is idempotent).
-    public static WebApplication UsePortalJobs(this WebApplication app)
+    private const string HangfireSchema = "hangfire";
+
+    /// Start-up work (PortalApp.InitializeAsync, after migrations): Hangfire's PostgreSQL tables, then the recurring
+    /// jobs, which have stable ids and are registered at every start (AddOrUpdate is idempotent).
+    public static void InitializeJobs(WebApplication app)
     {
+        // Hangfire's configuration first: it points Hangfire's static log provider at this app's loggers, which
+        // the storage uses when created (a previous app in the same process may have disposed the old ones).
+        app.Services.GetRequiredService<IGlobalConfiguration>();
+        if (app.Services.GetRequiredService<JobStorage>() is PostgreSqlStorage)
+        {
+            using var connection = new Npgsql.NpgsqlConnection(app.Services.GetRequiredService<PortalDatabase>().ConnectionString);
+            connection.Open();
+            PostgreSqlObjectsInstaller.Install(connection, HangfireSchema);
+        }
         var jobs = app.Configuration.GetSection("Portal:Jobs").Get<JobsOptions>() ?? new JobsOptions();
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<AuditVerifyJob>(AuditVerifyJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
         recurring.AddOrUpdate<Portal.Features.Certificates.CertificateRotationJob>(Portal.Features.Certificates.CertificateRotationJob.RecurringId,
             j => j.RunAsync(CancellationToken.None), jobs.RotationCron);
+    }
 
+    /// The dashboard, platform admins only.
+    public static WebApplication UsePortalJobs(this WebApplication app)
+    {
         // Anonymous visitors are sent to the login page; signed-in users without the role get 403.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/hangfire"), branch => branch.Use(async (context, next) =>
         {
