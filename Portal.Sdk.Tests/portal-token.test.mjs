@@ -332,3 +332,45 @@ test("events: on returns an unsubscribe function and a throwing listener does no
   assert.deepEqual(seen, ["requested"]);
   assert.equal(p.current.token, "007token-2");
 });
+
+test("tab asleep: its timer has not run yet, and on becoming visible the provider renews at once, once", async () => {
+  const clock = new FakeClock();
+  const { fetch, calls } = scriptedFetch(clock, issued());
+  const page = new EventTarget();
+  page.visibilityState = "hidden";
+  globalThis.document = page;
+  try {
+    const { client, p } = await joined(clock, fetch);
+    clock.time += 580_000; // asleep past renewAfter: the browser ran no timers meanwhile
+    page.visibilityState = "visible";
+    page.dispatchEvent(new Event("visibilitychange"));
+    await settle();
+    assert.deepEqual(client.renewed, ["007token-2"]);
+    await clock.advance(0); // the stale timer was replaced, so it does not renew a second time
+    assert.equal(calls.length, 2);
+    p.detach();
+    page.dispatchEvent(new Event("visibilitychange"));
+    await settle();
+    assert.equal(calls.length, 2);
+  } finally {
+    delete globalThis.document;
+  }
+});
+
+test("an EventTarget-style client with its own event names (as RTM's) is renewed too", async () => {
+  const clock = new FakeClock();
+  const { fetch } = scriptedFetch(clock, issued());
+  const { p } = provider(clock, fetch, { service: "rtm", channel: undefined, uid: undefined, account: "alice" });
+  await p.getToken();
+  const rtm = new EventTarget();
+  rtm.renewed = [];
+  rtm.renewToken = async (token) => { rtm.renewed.push(token); };
+  p.attach(rtm, { willExpire: "tokenPrivilegeWillExpire" });
+  rtm.dispatchEvent(new Event("tokenPrivilegeWillExpire"));
+  await settle();
+  assert.deepEqual(rtm.renewed, ["007token-2"]);
+  p.detach();
+  rtm.dispatchEvent(new Event("tokenPrivilegeWillExpire"));
+  await settle();
+  assert.deepEqual(rtm.renewed, ["007token-2"]);
+});
