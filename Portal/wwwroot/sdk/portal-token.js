@@ -197,7 +197,8 @@ export function createTokenProvider(options) {
       } catch (error) {
         emit("error", error);
         // A transient failure while the old token still works: try again later rather than wait for expiry.
-        if (client === target && error.retryable && applied && now() < applied.expiresAt) schedule(retry.maxDelayMs);
+        if (client === target && error.retryable && applied && now() < applied.expiresAt)
+          schedule(Math.min(retry.maxDelayMs, Math.max(1000, (applied.expiresAt - now()) / 2)));
       } finally {
         clientFlight = null;
       }
@@ -253,7 +254,8 @@ export function createTokenProvider(options) {
     if (globalThis.document?.visibilityState === "visible" && client && applied && now() >= applied.renewAt) renewClient("resumed");
   }
 
-  return {
+  // Methods never use `this`, so `const { getToken } = provider` works.
+  const provider = {
     /**
      * A valid token: the current one before its renewAfter, else a fresh one (concurrent calls share one request).
      * @returns {Promise<IssuedToken>}
@@ -272,7 +274,7 @@ export function createTokenProvider(options) {
     attach(target, events = {}) {
       if (!target || typeof target.renewToken !== "function")
         throw new PortalTokenError("attach() needs a client with renewToken(token).", { code: "invalid_options" });
-      this.detach();
+      provider.detach();
       const will = events.willExpire ?? WILL_EXPIRE, did = events.didExpire ?? DID_EXPIRE;
       const onWill = () => { onWillExpire(); }, onDid = () => { onDidExpire(); };
       const add = target.on ? (n, f) => target.on(n, f) : (n, f) => target.addEventListener(n, f);
@@ -308,7 +310,7 @@ export function createTokenProvider(options) {
     on(type, fn) {
       if (!listeners.has(type)) listeners.set(type, new Set());
       listeners.get(type).add(fn);
-      return () => this.off(type, fn);
+      return () => provider.off(type, fn);
     },
 
     /** Removes a listener added with on(). */
@@ -321,6 +323,7 @@ export function createTokenProvider(options) {
       return current ? view(current) : null;
     },
   };
+  return provider;
 }
 
 /** The delay before retry number attempt+1: Retry-After when the server sent one, else exponential with jitter. */
