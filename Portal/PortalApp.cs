@@ -5,6 +5,7 @@ using Portal.Components;
 using Portal.Data;
 using Portal.Features.Account;
 using Portal.Features.Audit;
+using Portal.Features.ClientSdk;
 using Portal.Features.Organizations;
 using Portal.Features.TokenIssuance;
 using Portal.Health;
@@ -54,6 +55,7 @@ public static class PortalApp
         app.UsePortalSecurityHeaders();
         app.UsePortalApiErrors();
         app.UseTokenCors();
+        app.UseClientSdkCors();
         if (options.HttpsRedirection) app.UseHttpsRedirection();
 
         app.UseAuthentication();
@@ -68,6 +70,7 @@ public static class PortalApp
         app.MapAccountApi();
         app.MapPortalAdminCore();
         app.MapPortalTokenApi();
+        app.MapClientSdk();
         app.MapAuthenticatorQrCode();
         app.UsePortalJobs();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
