@@ -44,6 +44,7 @@ public static class JobsSetup
         services.AddSingleton<AuditChain>();
         services.AddTransient<AuditVerifyJob>();
         services.AddTransient<Portal.Features.Certificates.CertificateRotationJob>();
+        services.AddSingleton<Portal.Features.Certificates.RotationSteps>();
         return builder;
     }
 
