@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.Organizations;
+using Portal.Features.Reports;
 using Portal.Features.TokenIssuance;
 using Portal.Health;
 using Portal.Jobs;
@@ -31,6 +32,7 @@ public static class PortalApp
         builder.AddPortalIdentity();
         builder.AddPortalAdminCore();
         builder.AddPortalTokenApi();
+        builder.AddPortalReports();
         builder.AddPortalJobs();
         builder.AddPortalApi();
         builder.AddPortalHealth();
@@ -68,6 +70,7 @@ public static class PortalApp
         app.MapAccountApi();
         app.MapPortalAdminCore();
         app.MapPortalTokenApi();
+        app.MapPortalReports();
         app.MapAuthenticatorQrCode();
         app.UsePortalJobs();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
