@@ -13,6 +13,7 @@ public static class ReportsSetup
         s.AddSingleton<NotificationMailer>();
         s.AddScoped<NotificationService>();
         s.AddScoped<DailyReportService>();
+        s.AddScoped<Portal.Features.Dashboard.DashboardService>();
         s.AddTransient<UsageRollupJob>();
         s.AddTransient<UsageCleanupJob>();
         s.AddTransient<DailyReportJob>();
