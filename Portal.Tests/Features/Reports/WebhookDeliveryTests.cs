@@ -124,6 +124,37 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.Factory app) : ICl
     }
 
     [Fact]
+    public async Task Alerts_RotationDue_KeyExpiring_AndAuditChainBroken_AreRaisedOnceEach_AndDelivered()
+    {
+        await using var receiver = await WebhookReceiver.StartAsync(TestContext.Current.CancellationToken);
+        var project = await TokenProject.CreateAsync(app, policyChanges: new { rotationIntervalDays = 7 }); // an imported Active certificate
+        var org = project.Org;
+        (await org.Owner.PutAsJsonAsync($"{org.Path}/notifications", new { webhookUrl = receiver.Url })).EnsureSuccessStatusCode();
+        await project.KeyAsync(expiresAt: Clock.GetUtcNow().AddDays(10));
+        Clock.Advance(TimeSpan.FromDays(8)); // the certificate is past its interval; the key expires in 2 days
+
+        // The rotation job raises "rotation due" at once; the scan finds the key and the broken chain, and raises nothing twice.
+        await app.Services.GetRequiredService<Portal.Features.Certificates.CertificateRotationJob>().RunAsync(CancellationToken.None);
+        await using (var db = await app.Services.GetRequiredService<Portal.Data.Tenancy.TenantDb>().GlobalAsync(CancellationToken.None))
+        {
+            db.AuditVerifications.Add(new Portal.Data.Audit.AuditVerification { CheckedAt = Clock.GetUtcNow(), Intact = false, Message = "Event 7 was changed." });
+            await db.SaveChangesAsync();
+        }
+        var scan = app.Services.GetRequiredService<NotificationScanJob>();
+        await Task.WhenAll(scan.RunAsync(CancellationToken.None), scan.RunAsync(CancellationToken.None));
+        await scan.RunAsync(CancellationToken.None);
+
+        List<Portal.Data.Notifications.Notification> raised;
+        await using (var db = await app.Services.GetRequiredService<Portal.Data.Tenancy.TenantDb>().ForOrganizationAsync(org.Id, CancellationToken.None))
+            raised = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.ToListAsync(db.Notifications);
+        Assert.Equal(["api_key.expiring", "audit_chain.broken", "certificate.rotation_due"], raised.Select(n => n.Kind).Order());
+        foreach (var n in raised) await DeliverAsync(n.Id);
+        Assert.Equal(["api_key.expiring", "audit_chain.broken", "certificate.rotation_due"], receiver.Requests.Select(r => r.Event!).Order());
+        var rotation = JsonDocument.Parse(receiver.Requests.Single(r => r.Event == "certificate.rotation_due").Body).RootElement.GetProperty("data");
+        Assert.Equal(project.ProjectId, rotation.GetProperty("projectId").GetGuid());
+    }
+
+    [Fact]
     public async Task WebhookUrl_MustBeHttps_AndOnlyMembersWhoManageMaySetIt()
     {
         var org = await ApiActors.OrganizationAsync(app, await ApiActors.PlatformAdminAsync(app));

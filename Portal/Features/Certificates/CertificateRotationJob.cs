@@ -4,6 +4,7 @@ using Portal.Data.Organizations;
 using Portal.Data.Projects;
 using Portal.Data.Tenancy;
 using Portal.Features.Audit;
+using Portal.Features.Notifications;
 using Portal.Features.Organizations;
 
 namespace Portal.Features.Certificates;
@@ -61,7 +62,7 @@ public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactor
             if (active.Source == CertificateSource.Generated)
                 await service.RotateAsync(caller, project.Id, ct);
             else if (project.RotationDueSince is null)
-                await FlagRotationDueAsync(project, active, now, ct);
+                await FlagRotationDueAsync(project, active, now, scope.ServiceProvider.GetRequiredService<NotificationService>(), ct);
             await steps.CompletedAsync("rotated", project.Id);
         }
 
@@ -73,7 +74,8 @@ public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactor
     }
 
     /// Imported certificates come from Agora Console: Portal can only say that one is due, once.
-    private async Task FlagRotationDueAsync(Project project, ProjectCertificate active, DateTimeOffset now, CancellationToken ct)
+    private async Task FlagRotationDueAsync(Project project, ProjectCertificate active, DateTimeOffset now, NotificationService notifications,
+        CancellationToken ct)
     {
         await using var db = await tenants.ForOrganizationAsync(project.OrganizationId, ct);
         var updated = await db.Projects.Where(p => p.Id == project.Id && p.RotationDueSince == null)
@@ -82,6 +84,8 @@ public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactor
         await audit.SaveAsync(db, Actor, new AuditEntry(AuditEventType.CertificateRotationDue, "certificate", active.Id.ToString(),
             new { projectId = project.Id, active.Fingerprint, activatedAt = active.ActivatedAt, intervalDays = project.Policy.RotationIntervalDays },
             project.OrganizationId), ct);
+        // If this fails or the process dies first, the hourly notification scan raises it (same dedup key).
+        await notifications.RaiseRotationDueAsync(project.OrganizationId, project.Id, project.Name, now, ct);
     }
 }
 

@@ -27,22 +27,20 @@ public sealed class NotificationScanJob(TenantDb tenants, NotificationService no
         var due = await db.Projects.AsNoTracking().Where(p => orgs.Contains(p.OrganizationId) && p.RotationDueSince != null)
             .Select(p => new { p.OrganizationId, p.Id, p.Name, p.RotationDueSince }).ToListAsync(ct);
         foreach (var p in due)
-            await notifications.RaiseAsync(p.OrganizationId, "certificate.rotation_due", $"{p.Id}:{p.RotationDueSince!.Value.UtcTicks}",
-                $"Certificate rotation due for project {p.Name}",
-                new { projectId = p.Id, projectName = p.Name, dueSince = p.RotationDueSince, fix = $"/projects/{p.Id}?tab=certificates" }, ct);
+            await notifications.RaiseRotationDueAsync(p.OrganizationId, p.Id, p.Name, p.RotationDueSince!.Value, ct);
 
         var expiring = await db.ApiKeys.AsNoTracking()
             .Where(k => orgs.Contains(k.OrganizationId) && k.RevokedAt == null && k.ExpiresAt != null && k.ExpiresAt > now && k.ExpiresAt <= soon)
             .Select(k => new { k.OrganizationId, k.Id, k.ProjectId, k.Name, k.Prefix, k.ExpiresAt }).ToListAsync(ct);
         foreach (var k in expiring)
-            await notifications.RaiseAsync(k.OrganizationId, "api_key.expiring", $"{k.Id}:{k.ExpiresAt!.Value.UtcTicks}",
+            await notifications.RaiseAsync(k.OrganizationId, NotificationEvents.KeyExpiring, $"{k.Id}:{k.ExpiresAt!.Value.UtcTicks}",
                 $"API key {k.Name} expires on {k.ExpiresAt:yyyy-MM-dd HH:mm} UTC",
                 new { apiKeyId = k.Id, projectId = k.ProjectId, name = k.Name, prefix = k.Prefix, expiresAt = k.ExpiresAt,
                       fix = $"/projects/{k.ProjectId}?tab=api-keys" }, ct);
 
         if (await chain.LastVerificationAsync(ct) is { Intact: false } broken)
             foreach (var org in orgs)
-                await notifications.RaiseAsync(org, "audit_chain.broken", broken.CheckedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                await notifications.RaiseAsync(org, NotificationEvents.AuditChainBroken, broken.CheckedAt.UtcTicks.ToString(System.Globalization.CultureInfo.InvariantCulture),
                     "The audit log's hash chain is broken", new { checkedAt = broken.CheckedAt, message = broken.Message }, ct);
 
         // A delivery whose job was lost (the process died between saving and enqueuing, or mid-attempt).

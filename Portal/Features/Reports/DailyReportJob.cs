@@ -26,7 +26,7 @@ public sealed class DailyReportJob(TenantDb tenants, DailyReportService reports,
             try
             {
                 var report = await reports.GenerateAsync(org, day, ct);
-                await notifications.RaiseAsync(org, "report.daily", report.Date, $"Portal usage on {report.Date}: {report.Issued:N0} tokens issued", report, ct);
+                await notifications.RaiseAsync(org, NotificationEvents.DailyReport, report.Date, $"Portal usage on {report.Date}: {report.Issued:N0} tokens issued", report, ct);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
