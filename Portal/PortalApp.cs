@@ -7,6 +7,7 @@ using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.ClientSdk;
 using Portal.Features.Organizations;
+using Portal.Features.Reports;
 using Portal.Features.TokenIssuance;
 using Portal.Health;
 using Portal.Jobs;
@@ -32,6 +33,7 @@ public static class PortalApp
         builder.AddPortalIdentity();
         builder.AddPortalAdminCore();
         builder.AddPortalTokenApi();
+        builder.AddPortalReports();
         builder.AddPortalJobs();
         builder.AddPortalApi();
         builder.AddPortalHealth();
@@ -71,6 +73,7 @@ public static class PortalApp
         app.MapPortalAdminCore();
         app.MapPortalTokenApi();
         app.MapClientSdk();
+        app.MapPortalReports();
         app.MapAuthenticatorQrCode();
         app.UsePortalJobs();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

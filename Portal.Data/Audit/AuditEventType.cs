@@ -53,6 +53,10 @@ public enum AuditEventType
     ApiKeyRevoked = 1601,
     SecretKeyInUrl = 1610,
 
+    // 1700: report and notification delivery
+    NotificationSettingsUpdated = 1700,
+    WebhookSecretCreated = 1701,
+
     // 1900: security
     CrossOrganizationAccessRefused = 1900,
     RoleForbidden = 1901,

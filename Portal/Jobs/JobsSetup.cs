@@ -6,6 +6,9 @@ using Hangfire.Storage.SQLite;
 using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Features.Audit;
+using Portal.Features.Notifications;
+using Portal.Features.Reports;
+using Portal.Features.Usage;
 
 namespace Portal.Jobs;
 
@@ -44,6 +47,7 @@ public static class JobsSetup
         services.AddSingleton<AuditChain>();
         services.AddTransient<AuditVerifyJob>();
         services.AddTransient<Portal.Features.Certificates.CertificateRotationJob>();
+        services.AddSingleton<Portal.Features.Certificates.RotationSteps>();
         return builder;
     }
 
@@ -54,6 +58,10 @@ public static class JobsSetup
         recurring.AddOrUpdate<AuditVerifyJob>(AuditVerifyJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
         recurring.AddOrUpdate<Portal.Features.Certificates.CertificateRotationJob>(Portal.Features.Certificates.CertificateRotationJob.RecurringId,
             j => j.RunAsync(CancellationToken.None), Portal.Features.Certificates.CertificateRotationJob.Cron);
+        recurring.AddOrUpdate<UsageRollupJob>(UsageRollupJob.RecurringId, j => j.RunAsync(CancellationToken.None), UsageRollupJob.Cron);
+        recurring.AddOrUpdate<UsageCleanupJob>(UsageCleanupJob.RecurringId, j => j.RunAsync(CancellationToken.None), UsageCleanupJob.Cron);
+        recurring.AddOrUpdate<DailyReportJob>(DailyReportJob.RecurringId, j => j.RunAsync(CancellationToken.None), DailyReportJob.Cron);
+        recurring.AddOrUpdate<NotificationScanJob>(NotificationScanJob.RecurringId, j => j.RunAsync(CancellationToken.None), NotificationScanJob.Cron);
 
         // Anonymous visitors are sent to the login page; signed-in users without the role get 403.
         app.UseWhen(c => c.Request.Path.StartsWithSegments("/hangfire"), branch => branch.Use(async (context, next) =>
