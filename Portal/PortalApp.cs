@@ -30,6 +30,7 @@ public static class PortalApp
         builder.AddPortalSecrets();
         builder.AddPortalIdentity();
         builder.AddPortalAdminCore();
+        builder.AddPortalAudit();
         builder.AddPortalTokenApi();
         builder.AddPortalJobs();
         builder.AddPortalApi();
@@ -67,6 +68,7 @@ public static class PortalApp
         app.MapPortalApiDocs();
         app.MapAccountApi();
         app.MapPortalAdminCore();
+        app.MapAuditApi();
         app.MapPortalTokenApi();
         app.MapAuthenticatorQrCode();
         app.UsePortalJobs();
