@@ -9,6 +9,7 @@ public static class AuditSetup
         builder.Services.AddSingleton<AuditSearch>();
         builder.Services.AddSingleton<AuditExport>();
         builder.Services.AddSingleton<AuditVerifyNow>();
+        builder.Services.AddSingleton<AuditTargets>();
         return builder;
     }
 }
