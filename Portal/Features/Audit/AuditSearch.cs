@@ -107,9 +107,14 @@ public sealed class AuditSearch(TenantDb tenants)
         if (f.Text is { Length: > 0 } text)
         {
             // LIKE is case-insensitive for ASCII in SQLite; the user's % and _ are literal.
-            var pattern = "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
-            q = q.Where(e => EF.Functions.Like(e.Details, pattern, "\\") || EF.Functions.Like(e.TargetId, pattern, "\\"));
+            // Details are stored as the serializer wrote them, with non-ASCII escaped ("…" as \u2026): search both spellings.
+            var pattern = Like(text);
+            var escaped = Like(System.Text.Json.JsonSerializer.Serialize(text)[1..^1]);
+            q = q.Where(e => EF.Functions.Like(e.Details, pattern, "\\") || EF.Functions.Like(e.Details, escaped, "\\")
+                             || EF.Functions.Like(e.TargetId, pattern, "\\"));
         }
         return q.OrderByDescending(e => e.Sequence);
     }
+
+    private static string Like(string text) => "%" + text.Replace("\\", "\\\\").Replace("%", "\\%").Replace("_", "\\_") + "%";
 }

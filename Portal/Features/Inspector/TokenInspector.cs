@@ -18,6 +18,13 @@ public sealed class TokenInspector(IssuanceCache projects, ProjectService projec
 {
     public const int MaxTokenLength = 8192;
 
+    /// Parse failures of a well-formed-looking token that mean its bytes were changed: the zlib stream or its checksum.
+    private static readonly HashSet<string> Altered =
+    [
+        TokenFormatCodes.ZlibInvalid, TokenFormatCodes.ZlibChecksumMismatch, TokenFormatCodes.ZlibTruncated, TokenFormatCodes.ZlibTrailingBytes,
+        TokenFormatCodes.ContentTruncated, TokenFormatCodes.ContentTrailingBytes,
+    ];
+
     public async Task<Result<TokenInspection>> InspectAsync(OrgCaller caller, InspectRequest request, CancellationToken ct)
     {
         var token = request.Token?.Trim() ?? "";
@@ -30,9 +37,14 @@ public sealed class TokenInspector(IssuanceCache projects, ProjectService projec
 
         if (!TokenParser.TryParse(token, out var parsed, out var error))
         {
-            findings.Add(new(FindingLevel.Problem, "malformed", "Agora cannot read this token",
-                $"{error.Message} ({error.Code}). It may be cut off, or changed on the way (a copy that lost characters, URL encoding). "
-                + "Agora refuses an unreadable token as invalid.", 110));
+            findings.Add(Altered.Contains(error.Code)
+                ? new(FindingLevel.Problem, "altered", "The token was changed after it was issued",
+                    $"A {token[..3]} token is compressed with a checksum that Portal checks before the signature, and it does not match ({error.Code}): "
+                    + "at least one character was changed, added or removed since the token was issued, or it was cut off when copied. "
+                    + "An altered token cannot carry a valid signature: Agora refuses it with error 110 (invalid token). Copy the token again, whole.", 110)
+                : new(FindingLevel.Problem, "malformed", "Agora cannot read this token",
+                    $"{error.Message} ({error.Code}). It may be cut off, or changed on the way (a copy that lost characters, URL encoding). "
+                    + "Agora refuses an unreadable token as invalid (error 110).", 110));
             return new TokenInspection(token.Length >= 3 ? token[..3] : null, error.Code, null, null, null, null, [], [], null, false, findings);
         }
 
