@@ -138,7 +138,6 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(minted).ToHaveTextAsync(new Regex("^007"));
         await Assertions.Expect(page.GetByTestId("mint-summary")).ToContainTextAsync("channel \u201croom-1\u201d, uid 42");
         var token = (await minted.TextContentAsync())!.Trim();
-        await minted.ScrollIntoViewIfNeededAsync();
         await Shot(page, "7x-20-minted-test-token");
 
         // The inspector: valid, with the right fields.

@@ -80,6 +80,29 @@ public sealed class AuditApiTests(PortalAppFactory app) : IClassFixture<PortalAp
         Assert.Equal(seen.OrderByDescending(s => s), seen);
     }
 
+    [Fact]
+    public async Task TimeRange_KeepsExactlyTheEventsInside_BothEndsInclusive()
+    {
+        var project = await TokenProject.CreateAsync(app);
+        for (var i = 0; i < 4; i++)
+        {
+            await project.UpdatePolicyAsync(new { defaultLifetimeSeconds = 700 + i });
+            await Task.Delay(20, Ct); // distinct milliseconds
+        }
+        var all = await ItemsAsync(project.Org.Owner, $"{project.Org.Path}/audit?limit=500");
+        var times = all.Select(e => (Seq: e.GetProperty("sequence").GetInt64(), At: e.GetProperty("occurredAt").GetDateTimeOffset())).ToList();
+        var middle = times[times.Count / 2].At;
+        static string Q(DateTimeOffset t) => Uri.EscapeDataString(t.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'"));
+
+        var from = await ItemsAsync(project.Org.Owner, $"{project.Org.Path}/audit?limit=500&from={Q(middle)}");
+        Assert.Equal(times.Where(t => t.At >= middle).Select(t => t.Seq), from.Select(e => e.GetProperty("sequence").GetInt64()));
+        var to = await ItemsAsync(project.Org.Owner, $"{project.Org.Path}/audit?limit=500&to={Q(middle)}");
+        Assert.Equal(times.Where(t => t.At <= middle).Select(t => t.Seq), to.Select(e => e.GetProperty("sequence").GetInt64()));
+        var exact = await ItemsAsync(project.Org.Owner, $"{project.Org.Path}/audit?limit=500&from={Q(middle)}&to={Q(middle)}");
+        Assert.Equal(times.Where(t => t.At == middle).Select(t => t.Seq), exact.Select(e => e.GetProperty("sequence").GetInt64()));
+        Assert.Empty(await ItemsAsync(project.Org.Owner, $"{project.Org.Path}/audit?to=2020-01-01"));
+    }
+
     [Theory]
     [InlineData("from=yesterday", "from_invalid")]
     [InlineData("to=2026-13-45", "to_invalid")]
