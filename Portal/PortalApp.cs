@@ -32,6 +32,7 @@ public static class PortalApp
         builder.AddPortalSecrets();
         builder.AddPortalIdentity();
         builder.AddPortalAdminCore();
+        builder.AddPortalAudit();
         builder.AddPortalTokenApi();
         builder.AddPortalReports();
         builder.AddPortalJobs();
@@ -71,6 +72,7 @@ public static class PortalApp
         app.MapPortalApiDocs();
         app.MapAccountApi();
         app.MapPortalAdminCore();
+        app.MapAuditApi();
         app.MapPortalTokenApi();
         app.MapClientSdk();
         app.MapPortalReports();

@@ -303,6 +303,10 @@ namespace Portal.Migrations
 
                     b.HasIndex("OrganizationId", "OccurredAt");
 
+                    b.HasIndex("OrganizationId", "Sequence");
+
+                    b.HasIndex("OrganizationId", "Type", "Sequence");
+
                     b.ToTable("AuditEvents", (string)null);
                 });
 
