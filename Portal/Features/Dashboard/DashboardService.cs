@@ -52,9 +52,9 @@ public sealed class DashboardService(TenantDb tenants, AuditChain chain, Notific
                 $"projects/{k.ProjectId}?tab=api-keys", "Replace key"));
         var check = await chain.LastVerificationAsync(ct);
         if (check is null)
-            attention.Add(new("audit_chain", AttentionLevel.Info, "The audit chain has not been verified yet: the daily job does it, or run `Portal audit verify`.", null, null));
+            attention.Add(new("audit_chain", AttentionLevel.Info, "The audit chain has not been verified yet: the daily job does it, or verify it now on the audit log page.", "audit", "Open audit log"));
         else if (!check.Intact)
-            attention.Add(new("audit_chain", AttentionLevel.Error, $"The audit chain is broken: {check.Message} Ask the platform administrator to investigate.", null, null));
+            attention.Add(new("audit_chain", AttentionLevel.Error, $"The audit chain is broken: {check.Message} Ask the platform administrator to investigate.", "audit", "Open audit log"));
         var failing = await notifications.FailingCountAsync(caller, ct);
         if (failing > 0)
             attention.Add(new("webhook_failing", AttentionLevel.Error,
