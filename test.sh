@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
-# The one test command: installs what the tests need (Chromium, docker-compose for the compose check, PostgreSQL),
-# builds in Release, checks that the EF model has no unmigrated changes (SQLite and PostgreSQL migrations),
-# validates docker-compose.yml (default and scale-out profile), starts a private PostgreSQL on a free loopback port,
-# runs every test on SQLite, then the integration suite again on PostgreSQL, and prints a plain summary line:
-# `tests: N passed, N failed, N skipped`.
+# The one test command: installs what the tests need (Chromium, docker-compose for the compose check, Node.js for the
+# JavaScript SDK's tests, PostgreSQL), builds in Release, checks that the EF model has no unmigrated changes (SQLite
+# and PostgreSQL migrations), validates docker-compose.yml (default and scale-out profile), starts a private
+# PostgreSQL on a free loopback port, runs every test on SQLite, then the integration suite again on PostgreSQL, then
+# the JavaScript SDK's tests, and prints a plain summary line: `tests: N passed, N failed, N skipped`.
 set -euo pipefail
 cd "$(dirname "$0")"
 T0=$(date +%s)
@@ -19,6 +19,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 pkgs=()
 command -v chromium >/dev/null || pkgs+=(chromium)
 command -v docker-compose >/dev/null || pkgs+=(docker-compose)
+command -v node >/dev/null || pkgs+=(nodejs)
 if [ ${#pkgs[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   step apt-update $SUDO apt-get update -qq
@@ -50,7 +51,8 @@ trap '.ci/postgres.sh stop "$PORTAL_TEST_PG_DIR"' EXIT
 
 # 4. Tests, results as TRX for the summary line. First every project on SQLite (including the browser tests and
 # the PostgreSQL-only tests: two replicas, migrate-data), then the integration suite again with every app on
-# PostgreSQL (browser tests left out to keep the run short; they exercise the same services).
+# PostgreSQL (browser tests left out to keep the run short; they exercise the same services), then the JavaScript
+# SDK's tests (node --test, TAP).
 rm -rf TestResults
 set +e
 step test dotnet test Portal.sln --no-build -c Release --logger "trx" --results-directory TestResults/sqlite "$@"
@@ -59,6 +61,10 @@ step test-postgres env PORTAL_TEST_PROVIDER=Postgres dotnet test Portal.Tests --
   --results-directory TestResults/postgres --filter "Category!=E2E&Provider!=Postgres" "$@"
 rc_pg=$?
 [ $rc -ne 0 ] || rc=$rc_pg
+mkdir -p TestResults
+step test-js node --test --test-reporter=tap --test-reporter-destination=TestResults/sdk-js.tap Portal.Sdk.Tests/
+js=$?
+[ $rc -ne 0 ] || rc=$js
 set -e
 python3 - <<'PY'
 import glob, re
@@ -67,6 +73,12 @@ for t in glob.glob('TestResults/**/*.trx', recursive=True):
     c = re.search(r'<Counters [^>]*>', open(t, encoding='utf-8').read()).group(0)
     g = lambda k: int(re.search(k + r'="(\d+)"', c).group(1))
     p += g('passed'); f += g('failed'); s += g('total') - g('executed')
+# node's TAP summary: "# pass N", "# fail N", "# cancelled N" (counted as failed), "# skipped N", "# todo N".
+for t in glob.glob('TestResults/*.tap'):
+    text = open(t, encoding='utf-8').read()
+    g = lambda k: sum(int(n) for n in re.findall(r'^# ' + k + r' (\d+)$', text, re.M))
+    p += g('pass'); f += g('fail') + g('cancelled'); s += g('skipped') + g('todo')
+    if not re.search(r'^# tests \d+$', text, re.M): f += 1  # the run died before its summary
 print(f"tests: {p} passed, {f} failed, {s} skipped")
 PY
 echo "### total $(( $(date +%s) - T0 ))s" >&2

@@ -28,6 +28,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ApiKeys.ApiKey> ApiKeys => Set<ApiKeys.ApiKey>();
     public DbSet<Usage.UsageCounter> UsageCounters => Set<Usage.UsageCounter>();
     public DbSet<Usage.CacheStamp> CacheStamps => Set<Usage.CacheStamp>();
+    public DbSet<Usage.UsageDaily> UsageDaily => Set<Usage.UsageDaily>();
+    public DbSet<Usage.DailyReport> DailyReports => Set<Usage.DailyReport>();
+    public DbSet<Notifications.NotificationSettings> NotificationSettings => Set<Notifications.NotificationSettings>();
+    public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
+    public DbSet<Notifications.NotificationAttempt> NotificationAttempts => Set<Notifications.NotificationAttempt>();
 
     /// The Data Protection key ring; each key's XML is encrypted with the master key before it lands here.
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;

@@ -5,7 +5,9 @@ using Portal.Components;
 using Portal.Data;
 using Portal.Features.Account;
 using Portal.Features.Audit;
+using Portal.Features.ClientSdk;
 using Portal.Features.Organizations;
+using Portal.Features.Reports;
 using Portal.Features.TokenIssuance;
 using Portal.Health;
 using Portal.Jobs;
@@ -30,7 +32,9 @@ public static class PortalApp
         builder.AddPortalSecrets();
         builder.AddPortalIdentity();
         builder.AddPortalAdminCore();
+        builder.AddPortalAudit();
         builder.AddPortalTokenApi();
+        builder.AddPortalReports();
         builder.AddPortalJobs();
         builder.AddPortalApi();
         builder.AddPortalHealth();
@@ -54,6 +58,7 @@ public static class PortalApp
         app.UsePortalSecurityHeaders();
         app.UsePortalApiErrors();
         app.UseTokenCors();
+        app.UseClientSdkCors();
         if (options.HttpsRedirection) app.UseHttpsRedirection();
 
         app.UseAuthentication();
@@ -67,7 +72,10 @@ public static class PortalApp
         app.MapPortalApiDocs();
         app.MapAccountApi();
         app.MapPortalAdminCore();
+        app.MapAuditApi();
         app.MapPortalTokenApi();
+        app.MapClientSdk();
+        app.MapPortalReports();
         app.MapAuthenticatorQrCode();
         app.UsePortalJobs();
         app.MapRazorComponents<App>().AddInteractiveServerRenderMode();

@@ -38,6 +38,9 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         b.ToTable("AuditEvents");
         b.HasIndex(e => e.Sequence).IsUnique();
         b.HasIndex(e => new { e.OrganizationId, e.OccurredAt });
+        // The audit page and API read one organization newest first (keyset on Sequence), optionally by event type.
+        b.HasIndex(e => new { e.OrganizationId, e.Sequence });
+        b.HasIndex(e => new { e.OrganizationId, e.Type, e.Sequence });
         b.Property(e => e.ActorId).HasMaxLength(64);
         b.Property(e => e.ActorName).HasMaxLength(256);
         b.Property(e => e.TargetType).HasMaxLength(64);

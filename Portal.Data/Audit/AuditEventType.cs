@@ -7,6 +7,8 @@ public enum AuditEventType
     BootstrapAdminCreated = 100,
     AuditChainVerified = 110,
     AuditChainBroken = 111,
+    AuditVerificationRequested = 112,
+    AuditExported = 120,
 
     // 1000: accounts and sign-in
     LoginSucceeded = 1000,
@@ -52,6 +54,11 @@ public enum AuditEventType
     ApiKeyCreated = 1600,
     ApiKeyRevoked = 1601,
     SecretKeyInUrl = 1610,
+    TestTokenMinted = 1620,
+
+    // 1700: report and notification delivery
+    NotificationSettingsUpdated = 1700,
+    WebhookSecretCreated = 1701,
 
     // 1900: security
     CrossOrganizationAccessRefused = 1900,

@@ -71,6 +71,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         var snippet = (await reveal.GetByTestId("js-snippet").TextContentAsync())!;
         Assert.Contains(key, snippet);
         Assert.Contains(browser.BaseUrl, snippet);
+        Assert.Contains("/sdk/portal-token.js", snippet);
         Assert.Contains(key, await reveal.GetByTestId("dropin-snippet").TextContentAsync());
         await Shot(page, "5x-03-api-key-reveal");
         await reveal.GetByRole(AriaRole.Button, new() { Name = "I have copied the key" }).ClickAsync();
@@ -162,10 +163,11 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
     }
 
     /// Runs a copied snippet as a person pasting it would: the page evaluates it and awaits the promise it ends with.
-    /// A fetch the browser blocks comes back as null.
+    /// The helper rejects a refusal with Portal's problem fields; a fetch the browser blocks comes back as null.
     private static async Task<JsonElement?> RunAsync(IPage page, string snippet)
     {
-        try { return await page.EvaluateAsync<JsonElement>("snippet => (0, eval)(snippet)", snippet); }
+        const string run = "snippet => (0, eval)(snippet).catch(e => ({ code: e.code, status: e.status, detail: e.detail }))";
+        try { return await page.EvaluateAsync<JsonElement>(run, snippet); }
         catch (PlaywrightException e) when (e.Message.Contains("Failed to fetch", StringComparison.Ordinal)) { return null; }
     }
 

@@ -65,3 +65,10 @@ public static class TempDirectory
         return path;
     }
 }
+
+public static class TestClock
+{
+    /// Now, to the whole second: stored times keep 0.1 ms on SQLite, so a clock with whole seconds compares exactly.
+    public static FakeTimeProvider Create() =>
+        new(new DateTimeOffset(DateTimeOffset.UtcNow.Ticks / TimeSpan.TicksPerSecond * TimeSpan.TicksPerSecond, TimeSpan.Zero));
+}

@@ -16,15 +16,10 @@ internal static class Signer
         Span<byte> key = stackalloc byte[4];
         Span<byte> k1 = stackalloc byte[32];
         Span<byte> k2 = stackalloc byte[32];
-        var maxCert = Encoding.UTF8.GetMaxByteCount(certificate.Length);
-        Span<byte> cert = maxCert <= 256 ? stackalloc byte[maxCert] : new byte[maxCert];
-        var certLength = Encoding.UTF8.GetBytes(certificate, cert);
-        BinaryPrimitives.WriteUInt32LittleEndian(key, issueTs);
-        HMACSHA256.HashData(key, cert[..certLength], k1);
+        IssueKey.Derive(certificate, issueTs, k1);
         BinaryPrimitives.WriteUInt32LittleEndian(key, salt);
-        HMACSHA256.HashData(key, k1, k2);
-        HMACSHA256.HashData(k2, signingInfo, signature);
-        CryptographicOperations.ZeroMemory(cert);
+        Hmac.Compute(key, k1, k2);
+        Hmac.Compute(k2, signingInfo, signature);
         CryptographicOperations.ZeroMemory(k1);
         CryptographicOperations.ZeroMemory(k2);
     }
@@ -42,7 +37,38 @@ internal static class Signer
         var maxCert = utf8.GetMaxByteCount(certificate.Length);
         Span<byte> cert = maxCert <= 256 ? stackalloc byte[maxCert] : new byte[maxCert];
         var certLength = utf8.GetBytes(certificate, cert);
-        HMACSHA256.HashData(cert[..certLength], input, signature);
+        Hmac.Compute(cert[..certLength], input, signature);
         CryptographicOperations.ZeroMemory(cert);
+    }
+
+    /// k1 = HMAC(u32le(issue_ts), certificate) is the same for every token a certificate signs within one second, so
+    /// each thread remembers the last one: under load that is one HMAC fewer per token. It is a derived key of a
+    /// certificate the caller holds in memory anyway, and it is only valid for that second.
+    private static class IssueKey
+    {
+        [ThreadStatic] private static string? t_certificate;
+        [ThreadStatic] private static uint t_issueTs;
+        [ThreadStatic] private static byte[]? t_k1;
+
+        public static void Derive(string certificate, uint issueTs, Span<byte> k1)
+        {
+            var cached = t_k1;
+            if (cached is not null && t_issueTs == issueTs && string.Equals(t_certificate, certificate, StringComparison.Ordinal))
+            {
+                cached.CopyTo(k1);
+                return;
+            }
+            Span<byte> key = stackalloc byte[4];
+            BinaryPrimitives.WriteUInt32LittleEndian(key, issueTs);
+            var maxCert = Encoding.UTF8.GetMaxByteCount(certificate.Length);
+            Span<byte> cert = maxCert <= 256 ? stackalloc byte[maxCert] : new byte[maxCert];
+            var certLength = Encoding.UTF8.GetBytes(certificate, cert);
+            Hmac.Compute(key, cert[..certLength], k1);
+            CryptographicOperations.ZeroMemory(cert);
+            cached ??= t_k1 = new byte[32];
+            k1.CopyTo(cached);
+            t_certificate = certificate;
+            t_issueTs = issueTs;
+        }
     }
 }

@@ -8,6 +8,9 @@ using Hangfire.Storage.SQLite;
 using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Features.Audit;
+using Portal.Features.Notifications;
+using Portal.Features.Reports;
+using Portal.Features.Usage;
 
 namespace Portal.Jobs;
 
@@ -36,6 +39,7 @@ public static class JobsSetup
         services.AddSingleton<AuditChain>();
         services.AddTransient<AuditVerifyJob>();
         services.AddTransient<Portal.Features.Certificates.CertificateRotationJob>();
+        services.AddSingleton<Portal.Features.Certificates.RotationSteps>();
         return builder;
     }
 
@@ -88,6 +92,10 @@ public static class JobsSetup
         recurring.AddOrUpdate<AuditVerifyJob>(AuditVerifyJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
         recurring.AddOrUpdate<Portal.Features.Certificates.CertificateRotationJob>(Portal.Features.Certificates.CertificateRotationJob.RecurringId,
             j => j.RunAsync(CancellationToken.None), jobs.RotationCron);
+        recurring.AddOrUpdate<UsageRollupJob>(UsageRollupJob.RecurringId, j => j.RunAsync(CancellationToken.None), UsageRollupJob.Cron);
+        recurring.AddOrUpdate<UsageCleanupJob>(UsageCleanupJob.RecurringId, j => j.RunAsync(CancellationToken.None), UsageCleanupJob.Cron);
+        recurring.AddOrUpdate<DailyReportJob>(DailyReportJob.RecurringId, j => j.RunAsync(CancellationToken.None), DailyReportJob.Cron);
+        recurring.AddOrUpdate<NotificationScanJob>(NotificationScanJob.RecurringId, j => j.RunAsync(CancellationToken.None), NotificationScanJob.Cron);
     }
 
     /// The dashboard, platform admins only.

@@ -11,12 +11,22 @@ public static class SecurityHeaders
         "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; " +
         "font-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; object-src 'none'";
 
+    // The SDK demo page may load Agora's Web SDK from Agora's download site, and that SDK (and a Portal at another
+    // address typed into the page) connects to hosts the page cannot list in advance. Only this page gets that policy.
+    private const string SdkDemoPolicy =
+        "default-src 'self'; script-src 'self' https://download.agora.io; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
+        "media-src 'self' blob:; font-src 'self' data:; connect-src 'self' https: wss:; worker-src 'self' blob:; " +
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
+
     public static IApplicationBuilder UsePortalSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>
     {
         context.Response.OnStarting(() =>
         {
             var headers = context.Response.Headers;
-            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments("/api/docs") ? DocsPolicy : AppPolicy;
+            var path = context.Request.Path;
+            headers.ContentSecurityPolicy = path.StartsWithSegments("/api/docs") ? DocsPolicy
+                : path.StartsWithSegments("/sdk/demo") ? SdkDemoPolicy
+                : AppPolicy;
             headers.XContentTypeOptions = "nosniff";
             headers.XFrameOptions = "DENY";
             headers["Referrer-Policy"] = "strict-origin-when-cross-origin";

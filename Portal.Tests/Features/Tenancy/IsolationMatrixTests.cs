@@ -38,7 +38,8 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
 
         var routes = RoutesFor(victim.Path, project, active, staged, member, policy);
         // The attacker's own organization path combined with the victim's project and certificate ids.
-        var mixed = RoutesFor(attacker.Path, project, active, staged, Guid.NewGuid(), policy).Where(r => r.Path.Contains("/projects/")).ToList();
+        var mixed = RoutesFor(attacker.Path, project, active, staged, Guid.NewGuid(), policy)
+            .Where(r => r.Path.Contains("/projects/") || r.Path.Contains("projectId=")).ToList();
         // And the attacker's own project with the victim's certificate ids.
         var mixedCertificates = RoutesFor(attacker.Path, attackerProject, active, staged, Guid.NewGuid(), policy)
             .Where(r => r.Path.Contains(active.ToString()) || r.Path.Contains(staged.ToString())).ToList();
@@ -60,7 +61,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             tried++;
         }
 
-        Assert.Equal(67, tried); // 34 as a stranger, 20 anonymous, 13 writes as the victim's Auditor
+        Assert.Equal(93, tried); // 47 as a stranger, 31 anonymous, 15 writes as the victim's Auditor
         Assert.Equal(before, await SnapshotAsync(victim, project));
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
         Assert.True(await db.AuditEvents.CountAsync(e => e.Type == AuditEventType.CrossOrganizationAccessRefused && e.OrganizationId == victim.Id,
@@ -102,6 +103,17 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             new(HttpMethod.Post, $"{p}/certificates/{active}/reveal", new { password = TestUsers.Password }, true),
             new(HttpMethod.Get, $"{p}/policy", null, false),
             new(HttpMethod.Put, $"{p}/policy", policy, true),
+            new(HttpMethod.Get, $"{p}/usage", null, false),
+            new(HttpMethod.Get, $"{org}/usage?projectId={project}", null, false),
+            new(HttpMethod.Get, $"{org}/usage", null, false),
+            new(HttpMethod.Get, $"{org}/usage.csv", null, false),
+            new(HttpMethod.Get, $"{org}/reports", null, false),
+            new(HttpMethod.Get, $"{org}/reports/2026-01-01", null, false),
+            new(HttpMethod.Get, $"{org}/reports/2026-01-01/csv", null, false),
+            new(HttpMethod.Get, $"{org}/notifications", null, false),
+            new(HttpMethod.Put, $"{org}/notifications", new { webhookUrl = "https://attacker.example/hook" }, true),
+            new(HttpMethod.Post, $"{org}/notifications/test", null, true),
+            new(HttpMethod.Get, $"{org}/notifications/deliveries", null, false),
         ];
     }
 
@@ -118,6 +130,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         {
             victim.Path, $"{victim.Path}/members", $"{victim.Path}/invitations", $"{victim.Path}/projects",
             $"{victim.Path}/projects/{project}", $"{victim.Path}/projects/{project}/certificates", $"{victim.Path}/projects/{project}/policy",
+            $"{victim.Path}/notifications", $"{victim.Path}/notifications/deliveries",
         };
         var bodies = new List<string>();
         foreach (var path in parts) bodies.Add(await victim.Owner.GetStringAsync(path));

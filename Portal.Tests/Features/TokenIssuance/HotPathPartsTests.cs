@@ -1,4 +1,11 @@
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using Portal.Api;
 using Portal.Features.TokenIssuance;
 using Portal.Features.Usage;
 using Portal.Tokens;
@@ -43,5 +50,44 @@ public sealed class HotPathPartsTests
         clock.Advance(TimeSpan.FromMinutes(2));
         recorder.Record(org, project, key, "rtc", UsageRecorder.Issued);
         Assert.Equal([(key, clock.GetUtcNow())], recorder.DrainKeysUsed());
+    }
+}
+
+/// The hand-written token answer is byte for byte what the API's serializer options would write for the same
+/// response, with every optional field present and absent, and with text that needs escaping.
+public sealed class TokenJsonShapeTests
+{
+    private static readonly JsonSerializerOptions Options = ApiOptions();
+
+    public static TheoryData<TokenResponse> Responses()
+    {
+        var at = DateTimeOffset.FromUnixTimeSeconds(1_795_000_000);
+        return new()
+        {
+            new TokenResponse("007abc", "007", "970CA35de60c44645bbae8a215061b33", at, at.AddHours(1), at.AddMinutes(59), 3600, false,
+                "rtc", "bench", 42, null, "publisher", null, null),
+            new TokenResponse("006x", "006", "a", at, at.AddSeconds(1), at, 1, true, "rtc", "<ch&an'nel+\"é>", null, "acc\u2028\u0001", "custom", null, "rtm-user"),
+            new TokenResponse("007c", "007", "a", at, at.AddDays(1), at.AddDays(1).AddSeconds(-30), 86400, false, "chat", null, null, null, null, "user-1", null),
+            new TokenResponse("t", "007", "a", at, at, at, 0, false),
+            new TokenResponse("t", "007", "a", at, at, at, 0, false, "rtc", "c", 4294967295, null, null, null, null),
+        };
+    }
+
+    [Theory]
+    [MemberData(nameof(Responses))]
+    public void Matches_the_serializer(TokenResponse response)
+    {
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream, TokenJson.WriterOptions)) TokenJson.Write(writer, response);
+
+        Assert.Equal(JsonSerializer.Serialize(response, Options), Encoding.UTF8.GetString(stream.ToArray()));
+    }
+
+    private static JsonSerializerOptions ApiOptions()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.AddPortalApi();
+        using var app = builder.Build();
+        return app.Services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
     }
 }

@@ -4,6 +4,7 @@ using Portal.Data.Organizations;
 using Portal.Data.Projects;
 using Portal.Data.Tenancy;
 using Portal.Features.Audit;
+using Portal.Features.Notifications;
 using Portal.Features.Organizations;
 
 namespace Portal.Features.Certificates;
@@ -13,7 +14,7 @@ namespace Portal.Features.Certificates;
 /// Each step goes through CertificateService, so the ring's optimistic concurrency makes overlapping runs
 /// (or replicas) produce one change; a step that loses is simply left for the next run.
 public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactory scopes, AuditLog audit, TimeProvider clock,
-    ILogger<CertificateRotationJob> log)
+    ILogger<CertificateRotationJob> log, RotationSteps steps)
 {
     public const string RecurringId = "certificate-rotation";
     public const string Cron = "*/5 * * * *";
@@ -54,7 +55,11 @@ public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactor
         async Task Step(Task<Api.Result<CertificateDto>> change) { if ((await change).Ok) version++; }
 
         var due = project.Certificates.Where(c => c.State == CertificateState.Staged && c.EffectiveAt <= now).OrderBy(c => c.EffectiveAt).LastOrDefault();
-        if (due is not null) await Step(service.PromoteAsync(caller, project.Id, due.Id, ct, version));
+        if (due is not null)
+        {
+            await Step(service.PromoteAsync(caller, project.Id, due.Id, ct, version));
+            await steps.CompletedAsync("promoted", project.Id);
+        }
 
         var active = project.Certificates.SingleOrDefault(c => c.State == CertificateState.Active);
         if (due is null && active is not null && project.Policy.RotationIntervalDays is { } days && active.ActivatedAt + TimeSpan.FromDays(days) <= now)
@@ -62,15 +67,20 @@ public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactor
             if (active.Source == CertificateSource.Generated)
                 await Step(service.RotateAsync(caller, project.Id, ct, version));
             else if (project.RotationDueSince is null)
-                await FlagRotationDueAsync(project, active, now, ct);
+                await FlagRotationDueAsync(project, active, now, scope.ServiceProvider.GetRequiredService<NotificationService>(), ct);
+            await steps.CompletedAsync("rotated", project.Id);
         }
 
         foreach (var expired in project.Certificates.Where(c => c.State == CertificateState.Previous && c.GraceUntil <= now))
+        {
             await Step(service.RetireAsync(caller, project.Id, expired.Id, ct, version));
+            await steps.CompletedAsync("retired", project.Id);
+        }
     }
 
     /// Imported certificates come from Agora Console: Portal can only say that one is due, once.
-    private async Task FlagRotationDueAsync(Project project, ProjectCertificate active, DateTimeOffset now, CancellationToken ct)
+    private async Task FlagRotationDueAsync(Project project, ProjectCertificate active, DateTimeOffset now, NotificationService notifications,
+        CancellationToken ct)
     {
         await using var db = await tenants.ForOrganizationAsync(project.OrganizationId, ct);
         var updated = await db.Projects.Where(p => p.Id == project.Id && p.RotationDueSince == null)
@@ -79,5 +89,14 @@ public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactor
         await audit.SaveAsync(db, Actor, new AuditEntry(AuditEventType.CertificateRotationDue, "certificate", active.Id.ToString(),
             new { projectId = project.Id, active.Fingerprint, activatedAt = active.ActivatedAt, intervalDays = project.Policy.RotationIntervalDays },
             project.OrganizationId), ct);
+        // If this fails or the process dies first, the hourly notification scan raises it (same dedup key).
+        await notifications.RaiseRotationDueAsync(project.OrganizationId, project.Id, project.Name, now, ct);
     }
+}
+
+/// The seam between the job's steps. Production does nothing here; the fault tests replace it to kill a run
+/// between two steps and prove that the next run completes the work.
+public class RotationSteps
+{
+    public virtual Task CompletedAsync(string step, Guid projectId) => Task.CompletedTask;
 }

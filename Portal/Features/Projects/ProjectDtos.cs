@@ -3,7 +3,7 @@ using Portal.Data.Projects;
 namespace Portal.Features.Projects;
 
 public sealed record ProjectDto(Guid Id, Guid OrganizationId, string Name, string AppId, ProjectStatus Status,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? ActiveCertificateFingerprint);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, string? ActiveCertificateFingerprint, DateTimeOffset? RotationDueSince = null);
 
 public sealed record CreateProject(string? Name, string? AppId);
 

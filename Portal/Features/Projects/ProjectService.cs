@@ -19,7 +19,7 @@ public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvide
     /// The list and the detail show the same columns, read in one query (the Active fingerprint as a subquery).
     private static readonly Expression<Func<Project, ProjectDto>> ToDto = p => new ProjectDto(
         p.Id, p.OrganizationId, p.Name, p.AppId, p.Status, p.CreatedAt, p.UpdatedAt,
-        p.Certificates.Where(c => c.State == CertificateState.Active).Select(c => c.Fingerprint).FirstOrDefault());
+        p.Certificates.Where(c => c.State == CertificateState.Active).Select(c => c.Fingerprint).FirstOrDefault(), p.RotationDueSince);
 
     public async Task<PageOf<ProjectDto>> ListAsync(OrgCaller caller, ProjectQuery query, CancellationToken ct)
     {

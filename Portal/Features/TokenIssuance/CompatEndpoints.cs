@@ -8,7 +8,10 @@ namespace Portal.Features.TokenIssuance;
 /// Agora's Node/Go servers (`rtc`, `rtm`, `rte`) and `getToken`. Same keys, policies, errors and counting.
 public static class CompatEndpoints
 {
-    public sealed record GetTokenRequest(string? TokenType, string? Channel, string? Role, string? Uid, long? Expire);
+    public sealed record GetTokenRequest(string? TokenType, string? Channel, string? Role, string? Uid, long? Expire)
+    {
+        public static ValueTask<GetTokenRequest?> BindAsync(HttpContext http) => JsonBody.ReadAsync<GetTokenRequest>(http);
+    }
 
     public static void MapCompatApi(this IEndpointRouteBuilder app)
     {
@@ -24,16 +27,16 @@ public static class CompatEndpoints
                 var (expire, expireError) = CompatParsing.ExpiredTs(expiredTs, clock.GetUtcNow());
                 if (expireError is not null) return expireError;
                 return issuer.Rtc(key, new RtcTokenRequest(channel, parsedUid, null, "publisher", expire, null, null, null, null));
-            }, r => new { token = r.Token }));
+            }, r => TokenJson.Fields("token", r.Token)));
 
         compat.MapGet("/rtc/{channel}/{role}/{tokentype}/{uid}", async (Guid projectId, string channel, string role, string tokentype, string uid,
             long? expiry, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
             await IssueAsync(http, keys, projectId, ApiKeyScopes.Rtc, "rtc",
-                key => CompatParsing.Rtc(issuer, key, channel, role, tokentype, uid, expiry, null), r => new { rtcToken = r.Token }));
+                key => CompatParsing.Rtc(issuer, key, channel, role, tokentype, uid, expiry, null), r => TokenJson.Fields("rtcToken", r.Token)));
 
         compat.MapGet("/rtm/{uid}", async (Guid projectId, string uid, long? expiry, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
             await IssueAsync(http, keys, projectId, ApiKeyScopes.Rtm, "rtm",
-                key => issuer.Rtm(key, new RtmTokenRequest(uid, expiry, null)), r => new { rtmToken = r.Token }));
+                key => issuer.Rtm(key, new RtmTokenRequest(uid, expiry, null)), r => TokenJson.Fields("rtmToken", r.Token)));
 
         compat.MapGet("/rte/{channel}/{role}/{tokentype}/{uid}", async (Guid projectId, string channel, string role, string tokentype, string uid,
             long? expiry, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
@@ -44,7 +47,7 @@ public static class CompatEndpoints
             if (!rtc.Ok) return Problem(rtc.Error!);
             if (!key.Value!.Scopes.HasFlag(ApiKeyScopes.Rtm)) return Problem(ServiceError.Forbidden("scope_missing", "rte needs a key with both the rtc and rtm scopes."));
             var rtm = issuer.Rtm(key.Value!, new RtmTokenRequest(uid, expiry, null));
-            return rtm.Ok ? Ok(new { rtcToken = rtc.Value!.Token, rtmToken = rtm.Value!.Token }) : Problem(rtm.Error!);
+            return rtm.Ok ? TokenJson.Fields("rtcToken", rtc.Value!.Token, "rtmToken", rtm.Value!.Token) : Problem(rtm.Error!);
         });
 
         compat.MapPost("/getToken", async (Guid projectId, GetTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
@@ -62,20 +65,18 @@ public static class CompatEndpoints
                 "rtm" => issuer.Rtm(key, new RtmTokenRequest(request.Uid, request.Expire, null)),
                 "chat" => issuer.Chat(key, new ChatTokenRequest(string.IsNullOrEmpty(request.Uid) ? null : request.Uid, request.Expire)),
                 _ => CompatParsing.Rtc(issuer, key, request.Channel, request.Role ?? "publisher", "uid", request.Uid ?? "0", request.Expire, null),
-            }, r => new { token = r.Token });
-        });
+            }, r => TokenJson.Fields("token", r.Token));
+        }).Accepts<GetTokenRequest>("application/json");
     }
 
-    private static async Task<IResult> IssueAsync<T>(HttpContext http, ApiKeyAuthenticator keys, Guid projectId, ApiKeyScopes scope, string service,
-        Func<KeySnapshot, Result<TokenResponse>> issue, Func<TokenResponse, T> shape)
+    private static async Task<IResult> IssueAsync(HttpContext http, ApiKeyAuthenticator keys, Guid projectId, ApiKeyScopes scope, string service,
+        Func<KeySnapshot, Result<TokenResponse>> issue, Func<TokenResponse, IResult> shape)
     {
         var key = await keys.AuthenticateAsync(http, scope, service, allowQueryKey: true, projectId);
         if (!key.Ok) return Problem(key.Error!);
         var result = issue(key.Value!);
-        return result.Ok ? Ok(shape(result.Value!)) : Problem(result.Error!);
+        return result.Ok ? shape(result.Value!) : Problem(result.Error!);
     }
-
-    private static IResult Ok<T>(T body) => TypedResults.Ok(body);
 
     private static IResult Problem(ServiceError error) => error.ToProblem();
 }

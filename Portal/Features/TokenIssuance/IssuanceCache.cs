@@ -45,13 +45,30 @@ public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
         if (key is null) return null;
         var project = await db.Projects.AsNoTracking().Include(p => p.Certificates).SingleAsync(p => p.Id == key.ProjectId, ct);
         var org = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == key.OrganizationId, ct);
+        var snapshot = Snapshot(project, org);
+        return new KeySnapshot(key.Id, key.Kind, key.Scopes, LineList.Split(key.AllowedOrigins), LineList.Split(key.ChannelPrefixes), key.RateLimitPerMinute,
+            key.ExpiresAt, key.RevokedAt is not null, snapshot);
+    }
+
+    /// A project of one organization as the token API sees it, by id or App ID, read fresh (not cached): for the
+    /// token inspector and the project page's test tokens, which must behave exactly like the API.
+    public async Task<ProjectSnapshot?> ProjectAsync(Guid organizationId, Guid? projectId, string? appId, CancellationToken ct)
+    {
+        await using var db = await tenants.ForOrganizationAsync(organizationId, ct);
+        var project = await db.Projects.AsNoTracking().Include(p => p.Certificates)
+            .Where(p => projectId == null ? p.AppId == appId : p.Id == projectId).OrderBy(p => p.Name).FirstOrDefaultAsync(ct);
+        if (project is null) return null;
+        var org = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == organizationId, ct);
+        return Snapshot(project, org);
+    }
+
+    private ProjectSnapshot Snapshot(Project project, Data.Organizations.Organization org)
+    {
         var active = project.Certificates.SingleOrDefault(c => c.State == CertificateState.Active && c.ProtectedSecret is not null);
-        var snapshot = new ProjectSnapshot(project.OrganizationId, project.Id, project.AppId, project.Status == ProjectStatus.Active,
+        return new ProjectSnapshot(project.OrganizationId, project.Id, project.AppId, project.Status == ProjectStatus.Active,
             !org.IsDisabled, project.Policy, LineList.Split(project.Policy.ChannelPrefixes),
             active is null ? null : Certificate(active),
             project.Certificates.Where(c => c.State == CertificateState.Previous && c.ProtectedSecret is not null).Select(Certificate).ToList());
-        return new KeySnapshot(key.Id, key.Kind, key.Scopes, LineList.Split(key.AllowedOrigins), LineList.Split(key.ChannelPrefixes), key.RateLimitPerMinute,
-            key.ExpiresAt, key.RevokedAt is not null, snapshot);
     }
 
     private CertificateSnapshot Certificate(ProjectCertificate c) => new(c.Id, c.State, secrets.Unprotect(c.ProtectedSecret!), c.GraceUntil);

@@ -15,27 +15,37 @@ public static class TokenEndpoints
         var tokens = app.MapGroup("/api/v1/tokens").AllowAnonymous().WithTags("Tokens");
         tokens.MapPost("/rtc", async (RtcTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
             await IssueAsync(http, keys, ApiKeyScopes.Rtc, "rtc", key => issuer.Rtc(key, request)))
+            .Accepts<RtcTokenRequest>("application/json").ProducesToken()
             .WithSummary("An RTC token (optionally with RTM) for a channel and uid or account.");
         tokens.MapPost("/rtm", async (RtmTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
             await IssueAsync(http, keys, ApiKeyScopes.Rtm, "rtm", key => issuer.Rtm(key, request)))
+            .Accepts<RtmTokenRequest>("application/json").ProducesToken()
             .WithSummary("An RTM login token for a user id.");
         tokens.MapPost("/chat", async (ChatTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
             await IssueAsync(http, keys, ApiKeyScopes.Chat, "chat", key => issuer.Chat(key, request)))
+            .Accepts<ChatTokenRequest>("application/json").ProducesToken()
             .WithSummary("A Chat user token, or an app token when no userId is given.");
         tokens.MapPost("/verify", async Task<Results<Ok<VerifyTokenResponse>, ProblemHttpResult>> (VerifyTokenRequest request, HttpContext http,
             ApiKeyAuthenticator keys, TokenVerification verification) =>
         {
             var key = await keys.AuthenticateAsync(http, ApiKeyScopes.Verify, "verify", allowQueryKey: false);
             return key.Ok ? TypedResults.Ok(verification.Verify(key.Value!, request)) : key.Error!.ToProblem();
-        }).WithSummary("Check a token against the project's Active and in-grace Previous certificates.");
+        }).Accepts<VerifyTokenRequest>("application/json").WithSummary("Check a token against the project's Active and in-grace Previous certificates.");
     }
 
-    internal static async Task<Results<Ok<TokenResponse>, ProblemHttpResult>> IssueAsync(HttpContext http, ApiKeyAuthenticator keys,
+    internal static async Task<IResult> IssueAsync(HttpContext http, ApiKeyAuthenticator keys,
         ApiKeyScopes scope, string service, Func<KeySnapshot, Result<TokenResponse>> issue)
     {
         var key = await keys.AuthenticateAsync(http, scope, service, allowQueryKey: false);
         if (!key.Ok) return key.Error!.ToProblem();
         var result = issue(key.Value!);
-        return result.Ok ? TypedResults.Ok(result.Value) : result.Error!.ToProblem();
+        return result.Ok ? TokenJson.Ok(result.Value!) : result.Error!.ToProblem();
     }
+
+    /// The answers' documentation: the handlers return a hand-written <see cref="TokenJson"/> result.
+    private static RouteHandlerBuilder ProducesToken(this RouteHandlerBuilder route) => route
+        .Produces<TokenResponse>(StatusCodes.Status200OK, "application/json")
+        .ProducesProblem(StatusCodes.Status400BadRequest).ProducesProblem(StatusCodes.Status401Unauthorized)
+        .ProducesProblem(StatusCodes.Status403Forbidden).ProducesProblem(StatusCodes.Status409Conflict)
+        .ProducesProblem(StatusCodes.Status429TooManyRequests);
 }

@@ -16,6 +16,8 @@ public static class TokenIssuanceSetup
         s.AddSingleton<ApiKeyAuthenticator>();
         s.AddSingleton<TokenIssuer>();
         s.AddSingleton<TokenVerification>();
+        s.AddScoped<TestTokens>();
+        s.AddScoped<Inspector.TokenInspector>();
         s.AddSingleton<UsageRecorder>();
         s.AddSingleton<UsageFlusher>();
         s.AddHostedService(sp => sp.GetRequiredService<UsageFlusher>());

@@ -18,21 +18,7 @@ public sealed class TokenVerification(UsageRecorder usage, TimeProvider clock)
             { ValueKind: JsonValueKind.String } s => s.GetString(),
             _ => null,
         };
-        var candidates = new List<CertificateSnapshot>();
-        if (key.Project.Active is { } active) candidates.Add(active);
-        candidates.AddRange(key.Project.Previous.Where(c => c.GraceUntil is null || c.GraceUntil > now));
-
-        TokenVerificationReport? best = null;
-        CertificateSnapshot? matched = null;
-        foreach (var certificate in candidates)
-        {
-            var report = TokenVerifier.Verify(request.Token, new TokenVerifyOptions(certificate.Secret)
-            {
-                AppId = key.Project.AppId, ChannelName = request.Channel, Uid = request.Channel is null ? null : uid, Now = now,
-            });
-            if (best is null || SignatureOk(report)) { best = report; }
-            if (SignatureOk(report)) { matched = certificate; break; }
-        }
+        var (best, matched) = Check(key.Project, request.Token, request.Channel, request.Channel is null ? null : uid, now);
 
         var reasons = new List<string>();
         if (best is null) reasons.Add("no_active_certificate");
@@ -58,7 +44,29 @@ public sealed class TokenVerification(UsageRecorder usage, TimeProvider clock)
             matched is null ? null : new VerifiedCertificate(matched.Id, matched.State.ToString()));
     }
 
-    private static bool SignatureOk(TokenVerificationReport report) =>
+    /// Verifies against the Active certificate, then the Previous ones still in their grace time; the first whose
+    /// signature matches wins. Shared by the API and the token inspector, so both answer alike.
+    public static (TokenVerificationReport? Best, CertificateSnapshot? Matched) Check(ProjectSnapshot project, string? token,
+        string? channel, string? uid, DateTimeOffset now)
+    {
+        var candidates = new List<CertificateSnapshot>();
+        if (project.Active is { } active) candidates.Add(active);
+        candidates.AddRange(project.Previous.Where(c => c.GraceUntil is null || c.GraceUntil > now));
+
+        TokenVerificationReport? best = null;
+        foreach (var certificate in candidates)
+        {
+            var report = TokenVerifier.Verify(token, new TokenVerifyOptions(certificate.Secret)
+            {
+                AppId = project.AppId, ChannelName = channel, Uid = uid, Now = now,
+            });
+            if (best is null || SignatureOk(report)) { best = report; }
+            if (SignatureOk(report)) return (report, certificate);
+        }
+        return (best, null);
+    }
+
+    public static bool SignatureOk(TokenVerificationReport report) =>
         report.Checks.Any(c => c.Name == "signature" && c.Status == TokenCheckStatus.Passed);
 
     private static (string?, DateTimeOffset?, DateTimeOffset?, IReadOnlyList<string>) Describe(ParsedToken? token) => token switch

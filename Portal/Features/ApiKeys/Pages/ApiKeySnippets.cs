@@ -22,16 +22,18 @@ public static class ApiKeySnippets
     public static string DropInPath(string baseUrl, Guid projectId) =>
         $"{baseUrl}/compat/{projectId}/access_token?channel=demo&uid=42&expiredTs=3600";
 
-    /// Evaluates to a promise of the response JSON, so it can be pasted into a browser console as is.
-    public static string Fetch(string baseUrl, string key) =>
+    /// Portal's browser helper (/sdk/portal-token.js) rather than a bare fetch: it also renews the token before it
+    /// expires. Evaluates to a promise of the token, so it can be pasted into a browser console as is.
+    public static string Browser(string baseUrl, string key) =>
         $"const BASE = {Js(baseUrl)};\n" +
         $"const KEY = {Js(key)};\n" +
-        "const channel = \"demo\", uid = 42;\n" +
-        "fetch(BASE + \"/api/v1/tokens/rtc\", {\n" +
-        "  method: \"POST\",\n" +
-        "  headers: { \"Authorization\": \"Bearer \" + KEY, \"Content-Type\": \"application/json\" },\n" +
-        "  body: JSON.stringify({ channel, uid }),\n" +
-        "}).then(r => r.json()); // { token, expiresAt, renewAfter, ... } or { code, detail } when refused";
+        $"// In an app: import {{ createTokenProvider }} from {Js(baseUrl + "/sdk/portal-token.js")};\n" +
+        "import(BASE + \"/sdk/portal-token.js\").then(({ createTokenProvider }) => {\n" +
+        "  const tokens = createTokenProvider({ baseUrl: BASE, key: KEY, channel: \"demo\", uid: 42 });\n" +
+        "  // agora-rtc-sdk-ng: client.join(appId, \"demo\", token, 42), then tokens.attach(client)\n" +
+        "  // renews the token before it expires.\n" +
+        "  return tokens.getToken(); // { token, appId, expiresAt, renewAfter }\n" +
+        "}); // refused: rejects with { code, status, detail }";
 
     // Shown as text, never inlined into a <script>: plain quotes read better than \u003C.
     private static readonly JsonSerializerOptions Plain = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };

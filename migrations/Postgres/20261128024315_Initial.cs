@@ -162,6 +162,25 @@ namespace Portal.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "UsageDaily",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ProjectId = table.Column<Guid>(type: "uuid", nullable: false),
+                    ApiKeyId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Service = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: false),
+                    Day = table.Column<int>(type: "integer", nullable: false),
+                    Outcome = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    Count = table.Column<long>(type: "bigint", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_UsageDaily", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "AspNetRoleClaims",
                 columns: table => new
                 {
@@ -293,6 +312,29 @@ namespace Portal.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "DailyReports",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Day = table.Column<int>(type: "integer", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Issued = table.Column<long>(type: "bigint", nullable: false),
+                    Refused = table.Column<long>(type: "bigint", nullable: false),
+                    Content = table.Column<string>(type: "text", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_DailyReports", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_DailyReports_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Invitations",
                 columns: table => new
                 {
@@ -346,6 +388,57 @@ namespace Portal.Migrations.Postgres
                 });
 
             migrationBuilder.CreateTable(
+                name: "Notifications",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uuid", nullable: false),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Channel = table.Column<int>(type: "integer", nullable: false),
+                    Kind = table.Column<string>(type: "character varying(64)", maxLength: 64, nullable: false),
+                    DedupKey = table.Column<string>(type: "character varying(200)", maxLength: 200, nullable: false),
+                    Subject = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
+                    Payload = table.Column<string>(type: "text", nullable: false),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Status = table.Column<int>(type: "integer", nullable: false),
+                    Attempts = table.Column<int>(type: "integer", nullable: false),
+                    NextAttemptAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    DeliveredAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
+                    LastError = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notifications", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_Notifications_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationSettings",
+                columns: table => new
+                {
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    WebhookUrl = table.Column<string>(type: "character varying(2000)", maxLength: 2000, nullable: true),
+                    ProtectedWebhookSecret = table.Column<string>(type: "character varying(1000)", maxLength: 1000, nullable: true),
+                    WebhookSecretPrefix = table.Column<string>(type: "character varying(16)", maxLength: 16, nullable: true),
+                    EmailRecipients = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    UpdatedAt = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationSettings", x => x.OrganizationId);
+                    table.ForeignKey(
+                        name: "FK_NotificationSettings_Organizations_OrganizationId",
+                        column: x => x.OrganizationId,
+                        principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
                 name: "Projects",
                 columns: table => new
                 {
@@ -382,6 +475,32 @@ namespace Portal.Migrations.Postgres
                         name: "FK_Projects_Organizations_OrganizationId",
                         column: x => x.OrganizationId,
                         principalTable: "Organizations",
+                        principalColumn: "Id",
+                        onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "NotificationAttempts",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("Npgsql:ValueGenerationStrategy", NpgsqlValueGenerationStrategy.IdentityByDefaultColumn),
+                    OrganizationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    NotificationId = table.Column<Guid>(type: "uuid", nullable: false),
+                    Number = table.Column<int>(type: "integer", nullable: false),
+                    At = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
+                    Succeeded = table.Column<bool>(type: "boolean", nullable: false),
+                    StatusCode = table.Column<int>(type: "integer", nullable: true),
+                    Error = table.Column<string>(type: "character varying(500)", maxLength: 500, nullable: true),
+                    DurationMs = table.Column<int>(type: "integer", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_NotificationAttempts", x => x.Id);
+                    table.ForeignKey(
+                        name: "FK_NotificationAttempts_Notifications_NotificationId",
+                        column: x => x.NotificationId,
+                        principalTable: "Notifications",
                         principalColumn: "Id",
                         onDelete: ReferentialAction.Cascade);
                 });
@@ -504,6 +623,16 @@ namespace Portal.Migrations.Postgres
                 columns: new[] { "OrganizationId", "OccurredAt" });
 
             migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_OrganizationId_Sequence",
+                table: "AuditEvents",
+                columns: new[] { "OrganizationId", "Sequence" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_AuditEvents_OrganizationId_Type_Sequence",
+                table: "AuditEvents",
+                columns: new[] { "OrganizationId", "Type", "Sequence" });
+
+            migrationBuilder.CreateIndex(
                 name: "IX_AuditEvents_Sequence",
                 table: "AuditEvents",
                 column: "Sequence",
@@ -513,6 +642,12 @@ namespace Portal.Migrations.Postgres
                 name: "IX_AuditVerifications_CheckedAt",
                 table: "AuditVerifications",
                 column: "CheckedAt");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_DailyReports_OrganizationId_Day",
+                table: "DailyReports",
+                columns: new[] { "OrganizationId", "Day" },
+                unique: true);
 
             migrationBuilder.CreateIndex(
                 name: "IX_Invitations_OrganizationId",
@@ -545,6 +680,27 @@ namespace Portal.Migrations.Postgres
                 name: "IX_Memberships_UserId",
                 table: "Memberships",
                 column: "UserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_NotificationAttempts_NotificationId_Number",
+                table: "NotificationAttempts",
+                columns: new[] { "NotificationId", "Number" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Notifications_OrganizationId_Channel_Kind_DedupKey",
+                table: "Notifications",
+                columns: new[] { "OrganizationId", "Channel", "Kind", "DedupKey" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Notifications_OrganizationId_CreatedAt",
+                table: "Notifications",
+                columns: new[] { "OrganizationId", "CreatedAt" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Notifications_Status_NextAttemptAt",
+                table: "Notifications",
+                columns: new[] { "Status", "NextAttemptAt" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Organizations_Slug",
@@ -590,6 +746,22 @@ namespace Portal.Migrations.Postgres
                 table: "UsageCounters",
                 columns: new[] { "ProjectId", "ApiKeyId", "Service", "Day", "Outcome" },
                 unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageDaily_Day",
+                table: "UsageDaily",
+                column: "Day");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageDaily_OrganizationId_Day",
+                table: "UsageDaily",
+                columns: new[] { "OrganizationId", "Day" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_UsageDaily_ProjectId_ApiKeyId_Service_Day_Outcome",
+                table: "UsageDaily",
+                columns: new[] { "ProjectId", "ApiKeyId", "Service", "Day", "Outcome" },
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -623,6 +795,9 @@ namespace Portal.Migrations.Postgres
                 name: "CacheStamps");
 
             migrationBuilder.DropTable(
+                name: "DailyReports");
+
+            migrationBuilder.DropTable(
                 name: "DataProtectionKeys");
 
             migrationBuilder.DropTable(
@@ -635,16 +810,28 @@ namespace Portal.Migrations.Postgres
                 name: "Memberships");
 
             migrationBuilder.DropTable(
+                name: "NotificationAttempts");
+
+            migrationBuilder.DropTable(
+                name: "NotificationSettings");
+
+            migrationBuilder.DropTable(
                 name: "ProjectCertificates");
 
             migrationBuilder.DropTable(
                 name: "UsageCounters");
 
             migrationBuilder.DropTable(
+                name: "UsageDaily");
+
+            migrationBuilder.DropTable(
                 name: "AspNetRoles");
 
             migrationBuilder.DropTable(
                 name: "AspNetUsers");
+
+            migrationBuilder.DropTable(
+                name: "Notifications");
 
             migrationBuilder.DropTable(
                 name: "Projects");

@@ -1,0 +1,15 @@
+namespace Portal.Features.Audit;
+
+public static class AuditSetup
+{
+    /// Reading the audit log: search, export and "verify now". (The writer, AuditLog, and the chain check are
+    /// registered with the app and the jobs, since every feature and the daily job use them.)
+    public static WebApplicationBuilder AddPortalAudit(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddSingleton<AuditSearch>();
+        builder.Services.AddSingleton<AuditExport>();
+        builder.Services.AddSingleton<AuditVerifyNow>();
+        builder.Services.AddSingleton<AuditTargets>();
+        return builder;
+    }
+}
