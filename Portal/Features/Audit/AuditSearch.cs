@@ -128,8 +128,12 @@ public sealed class AuditSearch(TenantDb tenants)
             // Details are stored as the serializer wrote them, with non-ASCII escaped ("…" as \u2026): search both spellings.
             var pattern = Like(text);
             var escaped = Like(System.Text.Json.JsonSerializer.Serialize(text)[1..^1]);
-            q = q.Where(e => EF.Functions.Like(e.Details, pattern, "\\") || EF.Functions.Like(e.Details, escaped, "\\")
-                             || EF.Functions.Like(e.TargetId, pattern, "\\"));
+            // PostgreSQL's LIKE is case-sensitive: ILIKE gives it SQLite's behaviour.
+            q = db.Database.IsNpgsql()
+                ? q.Where(e => EF.Functions.ILike(e.Details, pattern, "\\") || EF.Functions.ILike(e.Details, escaped, "\\")
+                               || EF.Functions.ILike(e.TargetId!, pattern, "\\"))
+                : q.Where(e => EF.Functions.Like(e.Details, pattern, "\\") || EF.Functions.Like(e.Details, escaped, "\\")
+                               || EF.Functions.Like(e.TargetId, pattern, "\\"));
         }
         return q.OrderByDescending(e => e.Sequence);
     }
