@@ -46,8 +46,9 @@ compose_check() {
 step compose-check compose_check
 
 # 3. PostgreSQL for the tests: a private cluster in /tmp on a free port, stopped on exit.
-eval "$(.ci/postgres.sh start)"
-trap '.ci/postgres.sh stop "$PORTAL_TEST_PG_DIR"' EXIT
+pg_env=$(.ci/postgres.sh start) # a failed start stops the run here (inside eval "$(...)" it would not)
+eval "$pg_env"
+trap '.ci/postgres.sh stop "${PORTAL_TEST_PG_DIR:-}"' EXIT
 
 # 4. Tests, results as TRX for the summary line. First every project on SQLite (including the browser tests and
 # the PostgreSQL-only tests: two replicas, migrate-data), then the integration suite again with every app on

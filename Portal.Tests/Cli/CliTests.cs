@@ -55,11 +55,6 @@ public sealed class CliTests
         Assert.False(string.IsNullOrWhiteSpace(error));
     }
 
-    private static async Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await PortalCli.RunAsync(args, output, error, settings);
-        return (code, output.ToString(), error.ToString());
-    }
+    private static Task<(int Code, string Output, string Error)> RunAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null) =>
+        CliRunner.RunAsync(args, settings);
 }

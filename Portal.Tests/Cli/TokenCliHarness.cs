@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Portal.Cli;
+using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Cli;
 
@@ -23,10 +23,8 @@ internal static class TokenCliHarness
 
     public static async Task<CliRun> RunAsync(params string[] args)
     {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await PortalCli.RunAsync(args, output, error);
-        return new(code, output.ToString(), error.ToString());
+        var (code, output, error) = await CliRunner.RunAsync(args);
+        return new(code, output, error);
     }
 
     /// `token build KIND --app-id --app-certificate` followed by the vectors' issue time and salt, then <paramref name="args"/>.

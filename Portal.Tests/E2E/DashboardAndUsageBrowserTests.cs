@@ -94,7 +94,11 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(page.GetByTestId("report-detail")).ToContainTextAsync("tokens issued");
         await Shot(page, "6x-03-usage");
 
-        await page.GetByRole(AriaRole.Button, new() { Name = "7 days" }).ClickAsync();
+        var sevenDays = page.GetByRole(AriaRole.Button, new() { Name = "7 days" });
+        await sevenDays.ClickAsync();
+        // The range is applied (button filled, rendered with the busy state) and loaded (export enabled again).
+        await Assertions.Expect(sevenDays).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("mud-button-filled"));
+        await Assertions.Expect(page.GetByTestId("usage-export")).ToBeEnabledAsync();
         var download = await page.RunAndWaitForDownloadAsync(() => page.GetByTestId("usage-export").ClickAsync());
         var csv = await File.ReadAllTextAsync((await download.PathAsync())!);
         Assert.StartsWith("date,project,api_key,service,outcome,count\r\n", csv);

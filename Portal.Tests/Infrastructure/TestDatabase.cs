@@ -36,9 +36,9 @@ public static class TestDatabase
         : new() { ["Portal:Database:Provider"] = DataSetup.Sqlite };
 
     /// Options for a PortalDbContext on the data directory's database, for tests that look under the app.
-    public static DbContextOptions<PortalDbContext> Options(string dataDirectory) => (IsPostgres
-        ? new PortalDatabase(DataSetup.Postgres, PostgresConnectionString(NameFor(dataDirectory)))
-        : new PortalDatabase(DataSetup.Sqlite, $"Data Source={Path.Combine(dataDirectory, "portal.db")}")).Options();
+    public static DbContextOptions<PortalDbContext> Options(string dataDirectory) => DataSetup.Database(
+        IsPostgres ? DataSetup.Postgres : DataSetup.Sqlite, IsPostgres ? PostgresConnectionString(NameFor(dataDirectory)) : null,
+        new DataDirectory(dataDirectory, dataDirectory)).Options();
 
     /// A fresh, empty database on the test server (dropped first if a previous run left one).
     public static async Task<string> CreatePostgresAsync(string name)

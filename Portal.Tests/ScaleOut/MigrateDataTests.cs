@@ -31,7 +31,7 @@ public sealed class MigrateDataTests
             await sqlite.Services.GetRequiredService<AuditChain>().VerifyAndRecordAsync(TestContext.Current.CancellationToken);
             (dataDirectory, projectId, certificate) = (sqlite.DataDirectory, project.ProjectId, project.Certificate);
         } // stopping flushes the usage counters
-        await using (var db = new PortalDbContext(new PortalDatabase("Sqlite", $"Data Source={Path.Combine(dataDirectory, "portal.db")}").Options()))
+        await using (var db = new PortalDbContext(DataSetup.Database(DataSetup.Sqlite, null, new DataDirectory(dataDirectory, dataDirectory)).Options()))
             sourceCounts = new()
             {
                 ["AuditEvents"] = await db.AuditEvents.CountAsync(TestContext.Current.CancellationToken),
@@ -63,7 +63,9 @@ public sealed class MigrateDataTests
         Assert.Equal(sourceCounts["AuditEvents"], chain.EventsChecked);
         await using (var db = await postgres.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken))
             Assert.Equal(2, await db.AuditVerifications.CountAsync(TestContext.Current.CancellationToken));
-        Assert.NotEqual(Guid.Empty, projectId);
+        // The drop-in route names the project by its id: the copied id is the same project on PostgreSQL.
+        var dropIn = await client.GetAsync($"/compat/{projectId}/access_token?channel=c&uid=3&expiredTs=60", TestContext.Current.CancellationToken);
+        Assert.True(AccessToken2.Parse((await dropIn.JsonAsync(HttpStatusCode.OK)).GetProperty("token").GetString()!).VerifySignature(certificate));
     }
 
     [Fact]
@@ -75,11 +77,14 @@ public sealed class MigrateDataTests
         Assert.Equal(0, (await CliAsync(["migrate"], settings)).Code);
         Assert.Equal(0, (await CliAsync(["migrate-data", "--from", Path.Combine(directory, "portal.db"), "--to", target])).Code);
 
+        var before = await TargetCountsAsync(target);
+
         var (code, _, error) = await CliAsync(["migrate-data", "--from", Path.Combine(directory, "portal.db"), "--to", target]);
 
         Assert.Equal(1, code);
         Assert.Contains("already holds data", error);
         Assert.Contains("AspNetUsers (1)", error);
+        Assert.Equal(before, await TargetCountsAsync(target));
     }
 
     [Fact]
@@ -90,12 +95,13 @@ public sealed class MigrateDataTests
         Assert.Contains("no SQLite database at '/nonexistent/portal.db'", error);
     }
 
-    private static async Task<(int Code, string Output, string Error)> CliAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null)
+    private static async Task<(long Users, long Events, int Migrations)> TargetCountsAsync(string target)
     {
-        settings ??= new Dictionary<string, string?>(OnSqlite) { ["Portal:DataDirectory"] = TempDirectory.Create(), ["Portal:Jobs:Storage"] = "InMemory" };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var code = await PortalCli.RunAsync(args, output, error, settings);
-        return (code, output.ToString(), error.ToString());
+        await using var db = new PortalDbContext(new PortalDatabase(DataSetup.Postgres, target).Options());
+        var ct = TestContext.Current.CancellationToken;
+        return (await db.Users.LongCountAsync(ct), await db.AuditEvents.LongCountAsync(ct), (await db.Database.GetAppliedMigrationsAsync(ct)).Count());
     }
+
+    private static Task<(int Code, string Output, string Error)> CliAsync(string[] args, IReadOnlyDictionary<string, string?>? settings = null) =>
+        CliRunner.RunAsync(args, settings ?? new Dictionary<string, string?>(OnSqlite) { ["Portal:DataDirectory"] = TempDirectory.Create(), ["Portal:Jobs:Storage"] = "InMemory" });
 }

@@ -11,7 +11,7 @@ namespace Portal.Data;
 
 public sealed record TableCopy(string Table, long Source, long Target);
 
-public sealed record DataCopyResult(bool Ok, string Message, IReadOnlyList<TableCopy> Tables, AuditChainResult? Audit);
+public sealed record DataCopyResult(bool Ok, string Message, IReadOnlyList<TableCopy> Tables);
 
 /// `Portal migrate-data`: copies a SQLite installation into an empty PostgreSQL database, row for row (ids, hashes
 /// and the Data Protection key ring as they are, so the audit chain and the encrypted secrets stay valid), in one
@@ -45,8 +45,22 @@ public static class DataCopier
             return Fail($"--from: '{sqlitePath}' was written by an older Portal: run `Portal migrate` on it with this version first.");
 
         await using var to = await new TenantDb(targets).UnfilteredAsync(reason, ct);
+        var types = TablesInInsertOrder(to.Model);
+        const string empty = "migrate-data only copies into an empty database, so nothing is overwritten: point --to at a new " +
+                             "database (e.g. CREATE DATABASE portal) and run it again.";
         try
         {
+            // Refuse before touching the target: a Portal database of another version is not migrated first.
+            if ((await to.Database.GetAppliedMigrationsAsync(ct)).Any())
+            {
+                if ((await to.Database.GetPendingMigrationsAsync(ct)).Any())
+                    return Fail($"--to: the target already holds a Portal database of another version. {empty}");
+                var occupied = new List<string>();
+                foreach (var type in types)
+                    if (await CountAsync(to, type, ct) is var n and > 0) occupied.Add($"{type.GetTableName()} ({n})");
+                if (occupied.Count > 0)
+                    return Fail($"--to: the target database already holds data in {string.Join(", ", occupied)}. {empty}");
+            }
             await progress.WriteLineAsync("Creating the schema on the target...");
             await to.Database.MigrateAsync(ct);
         }
@@ -55,22 +69,10 @@ public static class DataCopier
             return Fail($"--to: cannot prepare the PostgreSQL database: {ex.Message}");
         }
 
-        var types = TablesInInsertOrder(to.Model);
-        var occupied = new List<string>();
-        foreach (var type in types)
-            if (await CountAsync(to, type, ct) is var n and > 0) occupied.Add($"{type.GetTableName()} ({n})");
-        if (occupied.Count > 0)
-            return Fail($"--to: the target database already holds data in {string.Join(", ", occupied)}. migrate-data only copies into " +
-                        "an empty database, so nothing is overwritten: point --to at a new database (e.g. CREATE DATABASE portal) and run it again.");
-
-        var tables = new List<TableCopy>();
+        var copiedRows = new List<(IEntityType Type, long Rows)>();
         await using (var tx = await to.Database.BeginTransactionAsync(ct))
         {
-            foreach (var type in types)
-            {
-                var copied = await CopyTableAsync(from, to, type, ct);
-                await progress.WriteLineAsync($"  {type.GetTableName(),-24} {copied,9} row(s)");
-            }
+            foreach (var type in types) copiedRows.Add((type, await CopyTableAsync(from, to, type, ct)));
             await ResetIdentitySequencesAsync(to, types, ct);
             // The cache stamp is a counter, not data; carrying it over keeps it moving forward for running caches.
             var stamp = await from.CacheStamps.AsNoTracking().Where(s => s.Id == 1).Select(s => s.Version).SingleAsync(ct);
@@ -78,23 +80,24 @@ public static class DataCopier
             await tx.CommitAsync(ct);
         }
 
-        foreach (var type in types)
-            tables.Add(new TableCopy(type.GetTableName()!, await CountAsync(from, type, ct), await CountAsync(to, type, ct)));
+        var tables = new List<TableCopy>();
+        foreach (var (type, rows) in copiedRows)
+            tables.Add(new TableCopy(type.GetTableName()!, rows, await CountAsync(to, type, ct)));
         var mismatched = tables.Where(t => t.Source != t.Target).Select(t => t.Table).ToList();
         var audit = await new AuditChain(targets, TimeProvider.System).VerifyAsync(ct);
         if (mismatched.Count > 0)
-            return new DataCopyResult(false, $"Row counts differ after the copy in {string.Join(", ", mismatched)}.", tables, audit);
+            return new DataCopyResult(false, $"Row counts differ after the copy in {string.Join(", ", mismatched)}.", tables);
         if (!audit.Intact)
         {
             var before = await new AuditChain(sources, TimeProvider.System).VerifyAsync(ct);
             return new DataCopyResult(false, before.Intact
                 ? $"The audit chain does not verify on the target: {audit.Message}."
-                : $"The audit chain was already broken in the SQLite database ({before.Message}); it was copied as it is.", tables, audit);
+                : $"The audit chain was already broken in the SQLite database ({before.Message}); it was copied as it is.", tables);
         }
-        return new DataCopyResult(true, $"Copied {tables.Sum(t => t.Target)} row(s) in {tables.Count} tables; audit chain on the target: {audit.Message}.", tables, audit);
+        return new DataCopyResult(true, $"Copied {tables.Sum(t => t.Target)} row(s) in {tables.Count} tables; audit chain on the target: {audit.Message}.", tables);
     }
 
-    private static DataCopyResult Fail(string message) => new(false, message, [], null);
+    private static DataCopyResult Fail(string message) => new(false, message, []);
 
     /// Every table-mapped entity (owned types travel with their owner), principals before dependents.
     internal static List<IEntityType> TablesInInsertOrder(IModel model)

@@ -46,7 +46,25 @@ public sealed class DatabaseMigrator(IDbContextFactory<PortalDbContext> dbs, Por
         await connection.OpenAsync(ct);
         await using (var command = new NpgsqlCommand($"SELECT pg_advisory_lock({StartupLockKey})", connection))
             await command.ExecuteNonQueryAsync(ct);
-        return connection; // closing the session releases the lock
+        return new AdvisoryLock(connection);
+    }
+
+    /// Unlocks explicitly: disposing a pooled Npgsql connection only returns it to the pool, and the session (with
+    /// its lock) lives on until the pool resets it on the connection's next use.
+    private sealed class AdvisoryLock(NpgsqlConnection connection) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            try
+            {
+                await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({StartupLockKey})", connection);
+                await unlock.ExecuteNonQueryAsync();
+            }
+            finally
+            {
+                await connection.DisposeAsync();
+            }
+        }
     }
 
     private sealed class NoLock : IAsyncDisposable

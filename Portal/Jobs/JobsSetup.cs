@@ -5,6 +5,7 @@ using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
+using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Features.Audit;
@@ -57,22 +58,28 @@ public static class JobsSetup
             }),
             // Replicas share this storage: its distributed locks make a recurring job run once per schedule across
             // all of them, and a queued job is fetched by one worker only (SQLite storage is not fit for that).
-            "Postgres" when database.IsPostgres => new PostgreSqlStorage(
-                new NpgsqlConnectionFactory(database.ConnectionString, new PostgreSqlStorageOptions()), new PostgreSqlStorageOptions
-                {
-                    SchemaName = HangfireSchema,
-                    // Installed by InitializeJobs, in the replicas' start-up turn, once the database exists.
-                    PrepareSchemaIfNecessary = false,
-                    QueuePollInterval = TimeSpan.FromSeconds(1),
-                    InvisibilityTimeout = TimeSpan.FromMinutes(5),
-                    DistributedLockTimeout = TimeSpan.FromMinutes(1),
-                }),
+            "Postgres" when database.IsPostgres => PostgresStorage(database.ConnectionString),
             "Postgres" => throw new StartupException("Portal:Jobs:Storage 'Postgres' needs Portal:Database:Provider=Postgres."),
             _ => throw new StartupException($"Portal:Jobs:Storage '{storage}' is unknown; use Sqlite, Postgres or InMemory."),
         };
     }
 
     private const string HangfireSchema = "hangfire";
+
+    /// One options object for the storage and its connection factory, so neither misses a setting.
+    private static PostgreSqlStorage PostgresStorage(string connectionString)
+    {
+        var options = new PostgreSqlStorageOptions
+        {
+            SchemaName = HangfireSchema,
+            // Installed by InitializeJobs, in the replicas' start-up turn, once the database exists.
+            PrepareSchemaIfNecessary = false,
+            QueuePollInterval = TimeSpan.FromSeconds(1),
+            InvisibilityTimeout = TimeSpan.FromMinutes(5),
+            DistributedLockTimeout = TimeSpan.FromMinutes(1),
+        };
+        return new PostgreSqlStorage(new NpgsqlConnectionFactory(connectionString, options), options);
+    }
 
     /// Start-up work (PortalApp.InitializeAsync, after migrations): Hangfire's PostgreSQL tables, then the recurring
     /// jobs, which have stable ids and are registered at every start (AddOrUpdate is idempotent).
@@ -81,13 +88,16 @@ public static class JobsSetup
         // Hangfire's configuration first: it points Hangfire's static log provider at this app's loggers, which
         // the storage uses when created (a previous app in the same process may have disposed the old ones).
         app.Services.GetRequiredService<IGlobalConfiguration>();
+        // The job client takes its logger from that static provider when it is created: create it now, while the
+        // provider is this app's (created lazily, a later app in the same process may have pointed it elsewhere).
+        app.Services.GetRequiredService<IBackgroundJobClient>();
         if (app.Services.GetRequiredService<JobStorage>() is PostgreSqlStorage)
         {
             using var connection = new Npgsql.NpgsqlConnection(app.Services.GetRequiredService<PortalDatabase>().ConnectionString);
             connection.Open();
             PostgreSqlObjectsInstaller.Install(connection, HangfireSchema);
         }
-        var jobs = app.Configuration.GetSection("Portal:Jobs").Get<JobsOptions>() ?? new JobsOptions();
+        var jobs = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.Jobs;
         var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
         recurring.AddOrUpdate<AuditVerifyJob>(AuditVerifyJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
         recurring.AddOrUpdate<Portal.Features.Certificates.CertificateRotationJob>(Portal.Features.Certificates.CertificateRotationJob.RecurringId,

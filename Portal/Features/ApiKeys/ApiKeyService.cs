@@ -26,14 +26,6 @@ public sealed class ApiKeyService(TenantDb tenants, AuditLog audit, TimeProvider
         return keys.OrderByDescending(k => k.CreatedAt).Select(k => ApiKeyDto.From(k, now)).ToList();
     }
 
-    /// Whether any project of the organization has a usable key (the dashboard's first-run checklist).
-    public async Task<bool> AnyActiveAsync(OrgCaller caller, CancellationToken ct)
-    {
-        await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
-        var now = clock.GetUtcNow();
-        return await db.ApiKeys.AnyAsync(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now), ct);
-    }
-
     public async Task<Result<CreatedApiKey>> CreateAsync(OrgCaller caller, Guid projectId, CreateApiKey input, CancellationToken ct)
     {
         if (caller.RequireManage() is { } forbidden) return forbidden;

@@ -24,6 +24,7 @@ public static partial class AuditAreas
         new("certificates", "Certificates", 1400),
         new("policies", "Token policies", 1500),
         new("api-keys", "API keys and tokens", 1600),
+        new("notifications", "Reports and notifications", 1700),
         new("security", "Security", 1900),
     ];
 

@@ -21,10 +21,18 @@ public static class AuditEndpoints
         // Platform administrators: every event, including those of no organization (sign-ins, bootstrap).
         var platform = app.MapGroup("/api/v1/audit").RequireAuthorization(ManagementTokenAuthenticationHandler.PolicyName).WithTags("Audit");
         platform.MapGet("", (HttpContext http, AuditSearch search, AuditActorAccessor actors, CancellationToken ct) =>
-            AuditScope.Platform(http.User, actors.Current()) is { Ok: true } scope ? PageAsync(http, scope.Value!, search, ct) : Forbidden())
+            AuditScope.Platform(http.User, actors.Current()) switch
+            {
+                { Ok: true } scope => PageAsync(http, scope.Value!, search, ct),
+                var refused => Task.FromResult<IResult>(refused.Error!.ToProblem()), // 403 platform_admin_required
+            })
             .WithSummary("Platform administrators: the whole audit log, with the same filters and paging.");
         platform.MapGet("/export", (HttpContext http, AuditExport export, AuditActorAccessor actors, CancellationToken ct) =>
-            AuditScope.Platform(http.User, actors.Current()) is { Ok: true } scope ? ExportAsync(http, scope.Value!, export, ct) : Forbidden())
+            AuditScope.Platform(http.User, actors.Current()) switch
+            {
+                { Ok: true } scope => ExportAsync(http, scope.Value!, export, ct),
+                var refused => Task.FromResult<IResult>(refused.Error!.ToProblem()), // 403 platform_admin_required
+            })
             .WithSummary("Platform administrators: the whole audit log as a streamed CSV or JSON Lines file.");
 
         // The page's download links: the browser's sign-in cookie, the same checks (a stranger's organization is 404).
@@ -59,9 +67,6 @@ public static class AuditEndpoints
         if (!format.Ok) return format.Error!.ToProblem();
         return await export.ResultAsync(scope, filter.Value!, format.Value, ct);
     }
-
-    private static Task<IResult> Forbidden() => Task.FromResult<IResult>(
-        ApiProblems.Problem(403, "platform_admin_required", "Only a platform administrator can read the platform-wide audit log."));
 
     /// `{"items": [event...], "nextCursor": "123" | null}`; events keep their stored details JSON as is.
     private sealed class PageResult(AuditPage page) : IResult

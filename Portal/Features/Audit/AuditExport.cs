@@ -36,7 +36,7 @@ public sealed class AuditExport(AuditSearch search, AuditLog audit, Data.Tenancy
         await using (var db = await tenants.GlobalAsync(ct))
             await audit.SaveAsync(db, scope.Actor, new AuditEntry(AuditEventType.AuditExported, "audit_log", scope.OrganizationId?.ToString(),
                 new { format = format.ToString().ToLowerInvariant(), filter = filter.ToQueryString(), upToSequence = upTo }, scope.OrganizationId), ct);
-        var snapshot = filter with { Before = upTo + 1, Limit = AuditFilter.MaxLimit };
+        var snapshot = filter with { Before = upTo + 1 };
         var stamp = clock.GetUtcNow().UtcDateTime.ToString("yyyyMMdd-HHmmss", CultureInfo.InvariantCulture);
         var name = $"audit-{(scope.OrganizationId?.ToString("N")[..8] ?? "platform")}-{stamp}.{(format == AuditExportFormat.Csv ? "csv" : "jsonl")}";
         return new StreamedFile(this, scope, snapshot, format, name);
@@ -97,19 +97,11 @@ public sealed class AuditExport(AuditSearch search, AuditLog audit, Data.Tenancy
         Field(line, e.Hash, last: true);
     }
 
-    /// RFC 4180 quoting. A value a spreadsheet would run as a formula (=, +, -, @ first) gets a leading apostrophe:
-    /// user agents and names come from outside. JSON Lines is the exact, unaltered format.
+    /// RFC 4180 quoting and the formula guard of the usage CSV (user agents and names come from outside), one row
+    /// at a time so the export still streams. JSON Lines is the exact, unaltered format.
     private static void Field(StringBuilder line, string? value, bool last = false)
     {
-        if (!string.IsNullOrEmpty(value))
-        {
-            var formula = value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
-            var quote = formula || value.AsSpan().IndexOfAny(",\"\r\n") >= 0;
-            if (quote) line.Append('"');
-            if (formula) line.Append('\'');
-            if (quote) line.Append(value.Replace("\"", "\"\"")); else line.Append(value);
-            if (quote) line.Append('"');
-        }
+        Usage.Csv.Cell(line, value);
         line.Append(last ? "\r\n" : ",");
     }
 

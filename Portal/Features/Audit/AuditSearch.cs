@@ -67,15 +67,13 @@ public sealed class AuditSearch(TenantDb tenants)
             yield return e;
     }
 
-    /// One event with its predecessor in the chain (for the detail drawer), if the scope may see it.
-    public async Task<(AuditEvent Event, AuditEvent? Previous)?> GetAsync(AuditScope scope, long sequence, CancellationToken ct)
+    /// The predecessor in the chain of the event numbered <paramref name="sequence"/> (for the detail drawer, which already
+    /// holds that event from a scoped page); null when it was deleted. It may belong to another organization: only its
+    /// hash is shown then (it is what this event links to).
+    public async Task<AuditEvent?> PreviousAsync(long sequence, CancellationToken ct)
     {
         await using var db = await tenants.GlobalAsync(ct);
-        var found = await db.AuditEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Sequence == sequence, ct);
-        if (found is null || (!scope.IsPlatform && found.OrganizationId != scope.OrganizationId)) return null;
-        // The predecessor may belong to another organization: only its hash is shown then (it is what this event links to).
-        var previous = await db.AuditEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Sequence == sequence - 1, ct);
-        return (found, previous);
+        return await db.AuditEvents.AsNoTracking().SingleOrDefaultAsync(e => e.Sequence == sequence - 1, ct);
     }
 
     /// The newest sequence number now, so an export can be a consistent snapshot that excludes its own audit event.

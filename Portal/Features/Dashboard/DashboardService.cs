@@ -1,7 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Projects;
 using Portal.Data.Tenancy;
-using Portal.Features.Audit;
+using Portal.Data.Audit;
+using Portal.Features.ApiKeys;
 using Portal.Features.Notifications;
 using Portal.Features.Organizations;
 using Portal.Features.Usage;
@@ -17,9 +18,10 @@ public sealed record DashboardFigures(long IssuedToday, long RefusedToday, long 
     int Projects, int ActiveKeys, IReadOnlyList<AttentionItem> Attention);
 
 /// The home page's figures and its "needs attention" list, for one organization.
-public sealed class DashboardService(TenantDb tenants, AuditChain chain, NotificationService notifications, TimeProvider clock)
+public sealed class DashboardService(TenantDb tenants, NotificationService notifications, TimeProvider clock)
 {
-    public async Task<DashboardFigures> GetAsync(OrgCaller caller, CancellationToken ct)
+    /// <param name="lastCheck">The audit chain's last verification, which the page shows too (read once, by the page).</param>
+    public async Task<DashboardFigures> GetAsync(OrgCaller caller, AuditVerification? lastCheck, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var today = UsageDays.Today(clock);
@@ -29,7 +31,7 @@ public sealed class DashboardService(TenantDb tenants, AuditChain chain, Notific
         var seven = Enumerable.Range(0, 7).Select(i => today.AddDays(i - 6))
             .Select(d => (UsageDays.Text(UsageDays.Of(d)), issued.Where(r => r.Day == UsageDays.Of(d)).Sum(r => r.Count))).ToList();
         var projects = await db.Projects.CountAsync(ct);
-        var activeKeys = await db.ApiKeys.CountAsync(k => k.RevokedAt == null && (k.ExpiresAt == null || k.ExpiresAt > now), ct);
+        var activeKeys = await db.ApiKeys.Usable(now).CountAsync(ct);
 
         var attention = new List<AttentionItem>();
         foreach (var p in await db.Projects.AsNoTracking().Where(p => p.RotationDueSince != null).OrderBy(p => p.Name).Take(20).ToListAsync(ct))
@@ -37,21 +39,23 @@ public sealed class DashboardService(TenantDb tenants, AuditChain chain, Notific
                 $"{p.Name}: its imported certificate is due for rotation (since {p.RotationDueSince:yyyy-MM-dd}). Create a secondary certificate in Agora Console and import it.",
                 $"projects/{p.Id}?tab=certificates", "Rotate"));
         var staged = await db.ProjectCertificates.AsNoTracking().Where(c => c.State == CertificateState.Staged)
-            .Join(db.Projects, c => c.ProjectId, p => p.Id, (c, p) => new { p.Id, p.Name, c.Fingerprint, c.EffectiveAt }).Take(20).ToListAsync(ct);
-        foreach (var s in staged.OrderBy(s => s.Name))
+            .Join(db.Projects, c => c.ProjectId, p => p.Id, (c, p) => new { p.Id, p.Name, c.Fingerprint, c.EffectiveAt })
+            .OrderBy(s => s.Name).Take(20).ToListAsync(ct);
+        foreach (var s in staged)
             attention.Add(new("staged_certificate", AttentionLevel.Info,
                 s.EffectiveAt is { } at ? $"{s.Name}: certificate {s.Fingerprint} is staged and becomes active on {at:yyyy-MM-dd HH:mm} UTC."
                                         : $"{s.Name}: certificate {s.Fingerprint} is staged with no effective time; promote it when apps are ready.",
                 $"projects/{s.Id}?tab=certificates", "Review"));
         var soon = now + NotificationScanJob.KeyExpiryWarning;
-        var expiring = await db.ApiKeys.AsNoTracking().Where(k => k.RevokedAt == null && k.ExpiresAt != null && k.ExpiresAt > now && k.ExpiresAt <= soon)
-            .Join(db.Projects, k => k.ProjectId, p => p.Id, (k, p) => new { ProjectId = p.Id, Project = p.Name, k.Name, k.Prefix, k.ExpiresAt }).Take(20).ToListAsync(ct);
-        foreach (var k in expiring.OrderBy(k => k.ExpiresAt))
+        // Sorted before the cut, so the soonest to expire are the ones listed.
+        var expiring = await db.ApiKeys.AsNoTracking().ExpiringBy(now, soon)
+            .Join(db.Projects, k => k.ProjectId, p => p.Id, (k, p) => new { ProjectId = p.Id, Project = p.Name, k.Name, k.Prefix, k.ExpiresAt })
+            .OrderBy(k => k.ExpiresAt).Take(20).ToListAsync(ct);
+        foreach (var k in expiring)
             attention.Add(new("key_expiring", AttentionLevel.Warning,
                 $"API key {k.Name} ({k.Prefix}…) of {k.Project} expires on {k.ExpiresAt:yyyy-MM-dd HH:mm} UTC: create its replacement.",
                 $"projects/{k.ProjectId}?tab=api-keys", "Replace key"));
-        var check = await chain.LastVerificationAsync(ct);
-        if (check is null)
+        if (lastCheck is not { } check)
             attention.Add(new("audit_chain", AttentionLevel.Info, "The audit chain has not been verified yet: the daily job does it, or verify it now on the audit log page.", "audit", "Open audit log"));
         else if (!check.Intact)
             attention.Add(new("audit_chain", AttentionLevel.Error, $"The audit chain is broken: {check.Message} Ask the platform administrator to investigate.", "audit", "Open audit log"));

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
+using Portal.Features.Organizations;
 using Portal.Data;
 using Portal.Data.Notifications;
 using Portal.Data.Tenancy;
@@ -12,7 +13,7 @@ namespace Portal.Features.Notifications;
 /// duplicate job or a second replica never sends the same attempt twice; a failure is recorded and the next
 /// attempt scheduled with backoff (1 min, 5 min, 30 min, 2 h, 6 h), after which the notification is failed.
 /// Receivers get at-least-once delivery and de-duplicate on the `id` (also sent as `Portal-Delivery`).
-public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationService notifications, NotificationMailer mailer,
+public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationService notifications, SmtpMail mailer,
     IHttpClientFactory http, IBackgroundJobClient jobs, TimeProvider clock, ILogger<NotificationDeliveryJob> log)
 {
     public const string HttpClientName = "portal-webhooks";

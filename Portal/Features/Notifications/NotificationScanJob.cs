@@ -2,6 +2,7 @@ using Hangfire;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Notifications;
 using Portal.Data.Tenancy;
+using Portal.Features.ApiKeys;
 using Portal.Features.Audit;
 
 namespace Portal.Features.Notifications;
@@ -29,8 +30,7 @@ public sealed class NotificationScanJob(TenantDb tenants, NotificationService no
         foreach (var p in due)
             await notifications.RaiseRotationDueAsync(p.OrganizationId, p.Id, p.Name, p.RotationDueSince!.Value, ct);
 
-        var expiring = await db.ApiKeys.AsNoTracking()
-            .Where(k => orgs.Contains(k.OrganizationId) && k.RevokedAt == null && k.ExpiresAt != null && k.ExpiresAt > now && k.ExpiresAt <= soon)
+        var expiring = await db.ApiKeys.AsNoTracking().ExpiringBy(now, soon).Where(k => orgs.Contains(k.OrganizationId))
             .Select(k => new { k.OrganizationId, k.Id, k.ProjectId, k.Name, k.Prefix, k.ExpiresAt }).ToListAsync(ct);
         foreach (var k in expiring)
             await notifications.RaiseAsync(k.OrganizationId, NotificationEvents.KeyExpiring, $"{k.Id}:{k.ExpiresAt!.Value.UtcTicks}",

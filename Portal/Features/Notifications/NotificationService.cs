@@ -19,7 +19,7 @@ namespace Portal.Features.Notifications;
 /// the URL), and the one way to raise a notification: one row per configured
 /// channel, unique per (channel, kind, dedup key), then a Hangfire job delivers it.
 public sealed class NotificationService(TenantDb tenants, AuditLog audit, TimeProvider clock, IDataProtectionProvider protection,
-    IOptions<NotificationOptions> options, NotificationMailer mailer, IBackgroundJobClient jobs)
+    IOptions<NotificationOptions> options, SmtpMail mailer, IBackgroundJobClient jobs)
 {
     public const int RecentDeliveries = 20;
     private readonly IDataProtector _protector = protection.CreateProtector("Portal.Webhooks.v1");

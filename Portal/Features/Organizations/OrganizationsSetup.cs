@@ -18,6 +18,7 @@ public static class OrganizationsSetup
         s.AddScoped<MemberService>();
         s.AddScoped<InvitationService>();
         s.AddOptions<SmtpOptions>().BindConfiguration("Portal:Smtp");
+        s.AddSingleton<SmtpMail>();
         s.AddSingleton<InvitationMailer>();
         s.AddScoped<ProjectLookup>();
         s.AddScoped<ProjectService>();
@@ -25,7 +26,6 @@ public static class OrganizationsSetup
         s.AddSingleton<Reauthentication>();
         s.AddScoped<CertificateService>();
         s.AddScoped<PolicyService>();
-        s.AddScoped<Audit.AuditQueries>();
         return builder;
     }
 

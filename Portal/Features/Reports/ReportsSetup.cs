@@ -10,7 +10,6 @@ public static class ReportsSetup
     {
         var s = builder.Services;
         s.AddOptions<NotificationOptions>().BindConfiguration("Portal:Notifications");
-        s.AddSingleton<NotificationMailer>();
         s.AddScoped<NotificationService>();
         s.AddScoped<DailyReportService>();
         s.AddScoped<Portal.Features.Dashboard.DashboardService>();

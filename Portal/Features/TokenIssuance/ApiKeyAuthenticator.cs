@@ -60,8 +60,7 @@ public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, 
         var origin = http.Request.Headers.Origin.ToString();
         if (key.Kind == ApiKeyKind.Publishable && origin.Length > 0 && !key.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return ServiceError.Forbidden("origin_not_allowed", $"This key may not be used from {Shorten(origin)}: add the origin to the key's allowed origins.");
-        if (!key.Project.OrganizationActive) return ServiceError.Forbidden("organization_disabled", "The organization of this project is disabled.");
-        if (!key.Project.ProjectActive) return ServiceError.Forbidden("project_disabled", "This project is disabled: enable it in Portal to issue tokens.");
+        if (PolicyGate.ProjectState(key.Project) is { } disabled) return disabled;
         if (!key.Scopes.HasFlag(scope))
             return ServiceError.Forbidden("scope_missing", $"This key lacks the `{scope.ToString().ToLowerInvariant()}` scope: create a key with it.");
         if (limits.TryTake(key.Id, key.RateLimitPerMinute) is { } wait)

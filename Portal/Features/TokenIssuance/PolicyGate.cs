@@ -18,6 +18,12 @@ internal static class PolicyGate
         _ => null,
     };
 
+    /// A disabled organization or project issues nothing, whoever asks (an API key or the project page's test tokens).
+    public static ServiceError? ProjectState(ProjectSnapshot project) =>
+        !project.OrganizationActive ? ServiceError.Forbidden("organization_disabled", "The organization of this project is disabled.")
+        : !project.ProjectActive ? ServiceError.Forbidden("project_disabled", "This project is disabled: enable it in Portal to issue tokens.")
+        : null;
+
     public static (uint Seconds, bool Clamped, ServiceError? Error) Lifetime(TokenPolicy p, long? requested, string field = "expireSeconds")
     {
         var seconds = requested ?? p.DefaultLifetimeSeconds;

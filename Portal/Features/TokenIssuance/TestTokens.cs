@@ -20,8 +20,7 @@ public sealed class TestTokens(IssuanceCache projects, TokenIssuer issuer, Audit
         if (caller.RequireManage() is { } forbidden) return forbidden;
         var project = await projects.ProjectAsync(caller.OrganizationId, projectId, null, ct);
         if (project is null) return ServiceError.NotFound("project");
-        if (!project.OrganizationActive) return ServiceError.Forbidden("organization_disabled", "The organization of this project is disabled.");
-        if (!project.ProjectActive) return ServiceError.Forbidden("project_disabled", "This project is disabled: enable it in Portal to issue tokens.");
+        if (PolicyGate.ProjectState(project) is { } disabled) return disabled;
 
         // A stand-in for an API key with every scope and no prefixes of its own: only the project's policy limits it.
         var key = new KeySnapshot(Guid.Empty, ApiKeyKind.Secret, ApiKeyScopes.Rtc | ApiKeyScopes.Rtm | ApiKeyScopes.Chat, [], [], 0, null, false, project);

@@ -18,7 +18,7 @@ public sealed class TokenVerification(UsageRecorder usage, TimeProvider clock)
             { ValueKind: JsonValueKind.String } s => s.GetString(),
             _ => null,
         };
-        var (best, matched) = Check(key.Project, request.Token, request.Channel, request.Channel is null ? null : uid, now);
+        var (best, matched) = Check(key.Project, request.Token, request.Channel, uid, now);
 
         var reasons = new List<string>();
         if (best is null) reasons.Add("no_active_certificate");
@@ -46,9 +46,11 @@ public sealed class TokenVerification(UsageRecorder usage, TimeProvider clock)
 
     /// Verifies against the Active certificate, then the Previous ones still in their grace time; the first whose
     /// signature matches wins. Shared by the API and the token inspector, so both answer alike.
+    /// A uid is checked only together with a channel: without one it is ignored.
     public static (TokenVerificationReport? Best, CertificateSnapshot? Matched) Check(ProjectSnapshot project, string? token,
         string? channel, string? uid, DateTimeOffset now)
     {
+        if (channel is null) uid = null; // here, not in each caller, so the API and the inspector cannot drift apart
         var candidates = new List<CertificateSnapshot>();
         if (project.Active is { } active) candidates.Add(active);
         candidates.AddRange(project.Previous.Where(c => c.GraceUntil is null || c.GraceUntil > now));
@@ -60,13 +62,13 @@ public sealed class TokenVerification(UsageRecorder usage, TimeProvider clock)
             {
                 AppId = project.AppId, ChannelName = channel, Uid = uid, Now = now,
             });
-            if (best is null || SignatureOk(report)) { best = report; }
             if (SignatureOk(report)) return (report, certificate);
+            best ??= report; // no match: the Active certificate's report explains why
         }
         return (best, null);
     }
 
-    public static bool SignatureOk(TokenVerificationReport report) =>
+    private static bool SignatureOk(TokenVerificationReport report) =>
         report.Checks.Any(c => c.Name == "signature" && c.Status == TokenCheckStatus.Passed);
 
     private static (string?, DateTimeOffset?, DateTimeOffset?, IReadOnlyList<string>) Describe(ParsedToken? token) => token switch

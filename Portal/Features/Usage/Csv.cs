@@ -3,38 +3,45 @@ using System.Text;
 
 namespace Portal.Features.Usage;
 
-/// RFC 4180 CSV. Text cells that a spreadsheet would run as a formula (= + - @) are prefixed with a quote,
-/// since project and key names are typed by people; numbers are written as they are.
+/// RFC 4180 CSV. Text cells that a spreadsheet would run as a formula are prefixed with a quote, since project and
+/// key names are typed by people; numbers are written as they are. The audit export writes its cells with <see cref="Cell"/> too.
 public static class Csv
 {
     public static string Write(IEnumerable<string> header, IEnumerable<IEnumerable<object?>> rows)
     {
         var text = new StringBuilder();
         Line(text, header);
-        foreach (var row in rows) Line(text, row.Select(Cell));
+        foreach (var row in rows) Line(text, row);
         return text.ToString();
     }
 
     public static string UsageRows(IEnumerable<UsageCsvRow> rows) => Write(["date", "project", "api_key", "service", "outcome", "count"],
         rows.Select(r => new object?[] { r.Date, r.Project, r.ApiKey, r.Service, r.Outcome, r.Count }));
 
-    private static string Cell(object? value) => value switch
+    /// Appends one cell, quoted when it holds a comma, quote or line break. A text a spreadsheet would run as a formula
+    /// (=, +, -, @ first, or a tab or carriage return, which some strip before looking) gets a leading apostrophe, quoted.
+    /// <paramref name="guard"/> is off for numbers: "-5" is a number, not a formula.
+    public static void Cell(StringBuilder line, string? value, bool guard = true)
     {
-        null => "",
-        IFormattable f => f.ToString(null, CultureInfo.InvariantCulture),
-        _ => Guard(value.ToString() ?? ""),
-    };
-
-    private static string Guard(string text) => text.Length > 0 && text[0] is '=' or '+' or '-' or '@' ? "'" + text : text;
-
-    private static void Line(StringBuilder text, IEnumerable<string> cells)
-    {
-        text.AppendJoin(',', cells.Select(Escape));
-        text.Append("\r\n");
+        if (string.IsNullOrEmpty(value)) return;
+        var formula = guard && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r';
+        var quote = formula || value.AsSpan().IndexOfAny(",\"\r\n") >= 0;
+        if (quote) line.Append('"');
+        if (formula) line.Append('\'');
+        if (quote) line.Append(value.Replace("\"", "\"\"", StringComparison.Ordinal)); else line.Append(value);
+        if (quote) line.Append('"');
     }
 
-    private static string Escape(string cell)
+    private static void Line(StringBuilder text, IEnumerable<object?> cells)
     {
-        return cell.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{cell.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : cell;
+        var first = true;
+        foreach (var value in cells)
+        {
+            if (!first) text.Append(',');
+            first = false;
+            if (value is IFormattable f) Cell(text, f.ToString(null, CultureInfo.InvariantCulture), guard: false);
+            else Cell(text, value?.ToString());
+        }
+        text.Append("\r\n");
     }
 }

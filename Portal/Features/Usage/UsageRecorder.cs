@@ -14,7 +14,7 @@ public sealed class UsageRecorder(TimeProvider clock)
     public void Record(Guid organizationId, Guid projectId, Guid apiKeyId, string service, string outcome)
     {
         var now = clock.GetUtcNow();
-        var key = new UsageKey(organizationId, projectId, apiKeyId, service, now.Year * 10_000 + now.Month * 100 + now.Day, outcome);
+        var key = new UsageKey(organizationId, projectId, apiKeyId, service, UsageDays.Of(DateOnly.FromDateTime(now.UtcDateTime)), outcome);
         Interlocked.Increment(ref _counts.GetOrAdd(key, static _ => new Counter()).Value);
         if (apiKeyId != Guid.Empty) _keysUsed.GetOrAdd(apiKeyId, static _ => new LastUse()).Touch(now);
     }

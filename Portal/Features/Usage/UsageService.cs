@@ -29,13 +29,24 @@ public sealed class UsageService(TenantDb tenants, ProjectLookup lookup, TimePro
     public const int MaxRangeDays = 400;
     public const int TopCount = 5;
 
+    /// The project usage API: daily figures only, so no names are looked up and no CSV rows are built.
     public async Task<Result<UsageReport>> ProjectAsync(OrgCaller caller, Guid projectId, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
-        var summary = await SummaryAsync(caller, projectId, from, to, ct);
-        return summary.Ok ? new UsageReport(summary.Value!.Days) : summary.Error!;
+        await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
+        var read = await ReadAsync(db, caller, projectId, from, to, ct);
+        return read.Ok ? new UsageReport(DaysOf(read.Value.Rows)) : read.Error!;
     }
 
     public async Task<Result<UsageSummary>> SummaryAsync(OrgCaller caller, Guid? projectId, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
+        var read = await ReadAsync(db, caller, projectId, from, to, ct);
+        return read.Ok ? await SummarizeAsync(db, read.Value.Rows, read.Value.First, read.Value.Last, ct) : read.Error!;
+    }
+
+    /// The range checked (30 days up to today by default) and its rows; another organization's project is not found.
+    private async Task<Result<(DateOnly First, DateOnly Last, List<UsageRow> Rows)>> ReadAsync(PortalDbContext db, OrgCaller caller,
+        Guid? projectId, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         var today = UsageDays.Today(clock);
         var last = to ?? today;
@@ -43,12 +54,16 @@ public sealed class UsageService(TenantDb tenants, ProjectLookup lookup, TimePro
         if (first > last) return ServiceError.Validation("range_invalid", "`from` must not be after `to`.", "from");
         if (last.DayNumber - first.DayNumber >= MaxRangeDays)
             return ServiceError.Validation("range_too_long", $"Ask for at most {MaxRangeDays} days at a time.", "from");
-
-        await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         if (projectId is { } id && !await db.Projects.AnyAsync(p => p.Id == id, ct)) return (await lookup.NotFoundAsync(caller, id, ct)).Error!;
-        var rows = await UsageSource.ReadAsync(db, today, UsageDays.Of(first), UsageDays.Of(last), projectId, ct);
-        return await SummarizeAsync(db, rows, first, last, ct);
+        return (first, last, await UsageSource.ReadAsync(db, today, UsageDays.Of(first), UsageDays.Of(last), projectId, ct));
     }
+
+    private static List<UsageDay> DaysOf(List<UsageRow> rows) => rows.GroupBy(r => (r.Day, r.Service))
+        .OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Service)
+        .Select(g => new UsageDay(UsageDays.Text(g.Key.Day), g.Key.Service,
+            g.Where(r => r.Outcome == UsageRecorder.Issued).Sum(r => r.Count),
+            g.Where(r => r.Outcome != UsageRecorder.Issued).GroupBy(r => r.Outcome).ToDictionary(o => o.Key, o => o.Sum(r => r.Count))))
+        .ToList();
 
     /// Shared with the daily report: figures and names (as they are now) of the given rows.
     internal static async Task<UsageSummary> SummarizeAsync(PortalDbContext db, List<UsageRow> rows, DateOnly first, DateOnly last, CancellationToken ct)
@@ -62,11 +77,7 @@ public sealed class UsageService(TenantDb tenants, ProjectLookup lookup, TimePro
         string Key(Guid id) => id == Guid.Empty ? "(no key)" : keys.GetValueOrDefault(id) ?? "(deleted key)";
 
         var issued = rows.Where(r => r.Outcome == UsageRecorder.Issued).ToList();
-        var days = rows.GroupBy(r => (r.Day, r.Service)).OrderBy(g => g.Key.Day).ThenBy(g => g.Key.Service)
-            .Select(g => new UsageDay(UsageDays.Text(g.Key.Day), g.Key.Service,
-                g.Where(r => r.Outcome == UsageRecorder.Issued).Sum(r => r.Count),
-                g.Where(r => r.Outcome != UsageRecorder.Issued).GroupBy(r => r.Outcome).ToDictionary(o => o.Key, o => o.Sum(r => r.Count))))
-            .ToList();
+        var days = DaysOf(rows);
         var refusals = rows.Where(r => r.Outcome != UsageRecorder.Issued).GroupBy(r => r.Outcome)
             .Select(g => new ReasonCount(g.Key, g.Sum(r => r.Count))).OrderByDescending(r => r.Count).ThenBy(r => r.Code).ToList();
         var topProjects = issued.GroupBy(r => r.ProjectId).Select(g => new NamedCount(g.Key, Project(g.Key), g.Sum(r => r.Count)))

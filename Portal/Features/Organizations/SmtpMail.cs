@@ -1,12 +1,22 @@
 using System.Net.Mail;
 using Microsoft.Extensions.Options;
-using Portal.Features.Organizations;
 
-namespace Portal.Features.Notifications;
+namespace Portal.Features.Organizations;
 
-/// E-mail delivery with the SMTP settings the invitation mailer uses (`Portal:Smtp`). Unlike invitations,
-/// a failure is reported to the caller, so the delivery job records it and retries.
-public sealed class NotificationMailer(IOptions<SmtpOptions> options)
+/// `Portal:Smtp`: where invitations and notifications are e-mailed from. No host = no e-mail.
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+    public bool EnableSsl { get; set; } = true;
+    public string? UserName { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "portal@localhost";
+}
+
+/// Sends plain-text mail with the configured SMTP server. Failures are the caller's to handle: an invitation logs
+/// them (the link is still on screen), a notification delivery records and retries them.
+public sealed class SmtpMail(IOptions<SmtpOptions> options)
 {
     public bool IsConfigured => !string.IsNullOrWhiteSpace(options.Value.Host);
 
