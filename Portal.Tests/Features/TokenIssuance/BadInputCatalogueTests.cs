@@ -129,6 +129,28 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Fixture fixtur
             HttpStatusCode.RequestEntityTooLarge, "body_too_large");
     }
 
+    // Found by the hostile-input fuzz pass (Portal.Benchmarks/soak): an Origin with a non-ASCII or control character
+    // was echoed into Access-Control-Allow-Origin, which Kestrel refuses to write: a 500 on the real server.
+    [Theory]
+    [InlineData("/api/v1/tokens/rtc", "https://exämple.test")]
+    [InlineData("/api/v1/tokens/rtc", "\uFFFF")]
+    [InlineData("/api/v1/tokens/rtc", "https://a.test\u0001")]
+    public async Task UnwritableOrigin_IsNotEchoed(string path, string origin)
+    {
+        var client = fixture.Project.Client(fixture.Key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("""{"channel":"c","uid":1}""", Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Origin", origin);
+        var response = await client.SendAsync(request);
+        Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}");
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, path);
+        preflight.Headers.TryAddWithoutValidation("Origin", origin);
+        var answer = await client.SendAsync(preflight);
+        Assert.True((int)answer.StatusCode < 500, $"{(int)answer.StatusCode}");
+        Assert.False(answer.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
     [Fact]
     public async Task DuplicateJsonProperties_AreRefused()
     {
