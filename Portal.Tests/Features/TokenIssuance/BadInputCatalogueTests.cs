@@ -151,6 +151,24 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Fixture fixtur
         Assert.False(answer.Headers.Contains("Access-Control-Allow-Origin"));
     }
 
+    // Found by the fuzz pass: with an Accept header that names no JSON type, the problem details service had no writer
+    // and the error pages threw (500) instead of answering the refusal.
+    [Theory]
+    [InlineData("/api/v1/tokens/rtc", "{\"channel\":", HttpStatusCode.BadRequest)] // unreadable body: exception handler
+    [InlineData("/api/v1/no-such-route", "{}", HttpStatusCode.MethodNotAllowed)] // status-code page (routing answers 405 to a POST here)
+    public async Task ProblemIsWritten_WhateverTheAcceptHeader(string path, string body, HttpStatusCode status)
+    {
+        foreach (var accept in new[] { "text/html", "image/png", "application/xml" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+            var response = await fixture.Project.Client(fixture.Key).SendAsync(request);
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("\"code\"", await response.Content.ReadAsStringAsync());
+        }
+    }
+
     [Fact]
     public async Task DuplicateJsonProperties_AreRefused()
     {
