@@ -30,11 +30,34 @@ public static class HostileInputFuzz
             // Send non-ASCII header values as UTF-8 bytes instead of refusing them on the client: hostile clients do.
             RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 };
         using var http = new HttpClient(handler) { BaseAddress = new Uri(o.Base), Timeout = Timeout.InfiniteTimeSpan };
+        // Requests with a mangled or missing key trip Portal's per-address block on invalid keys (by design), which
+        // would then answer 429 to everything from that address before any body is read. They are sent from another
+        // loopback address (127.0.0.2) so the body and query fuzzing from 127.0.0.1 reaches the validation code.
+        using var hostileHandler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = o.Concurrency, AllowAutoRedirect = false, RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+            ConnectCallback = async (context, token) =>
+            {
+                var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
+                try
+                {
+                    socket.Bind(new IPEndPoint(IPAddress.Parse("127.0.0.2"), 0));
+                    await socket.ConnectAsync(context.DnsEndPoint, token);
+                    return new System.Net.Sockets.NetworkStream(socket, ownsSocket: true);
+                }
+                catch { socket.Dispose(); throw; }
+            },
+        };
+        using var hostile = new HttpClient(hostileHandler) { BaseAddress = new Uri(o.Base), Timeout = Timeout.InfiniteTimeSpan };
+        var valid = o.Keys.SelectMany(k => new[] { k, "Bearer " + k }).Append("Bearer " + o.OwnerToken).ToHashSet(StringComparer.Ordinal);
+        HttpClient For(Case c) => c.Path.Contains("key=", StringComparison.Ordinal)
+            || !c.Headers.Any(h => h.Item1 is "Authorization" or "X-Api-Key")
+            || c.Headers.Any(h => h.Item1 is "Authorization" or "X-Api-Key" && !valid.Contains(h.Item2)) ? hostile : http;
 
         if (o.Replay is { } one)
         {
             var c = Generate(o, one);
-            var (status, problem) = await SendAsync(http, c, o.TimeoutSeconds);
+            var (status, problem) = await SendAsync(For(c), c, o.TimeoutSeconds);
             Console.WriteLine($"#{one} {c.Kind} content-type: {c.ContentType} {c.Method} {c.Path}\nbody: {c.Body}\nheaders: {string.Join("; ", c.Headers)}\n=> {status} {problem}");
             return problem.Length == 0 ? 0 : 1;
         }
@@ -74,7 +97,7 @@ public static class HostileInputFuzz
                 var i = Interlocked.Increment(ref next);
                 if (i >= o.Requests) break;
                 var c = Generate(o, i);
-                var (status, problem) = await SendAsync(http, c, o.TimeoutSeconds);
+                var (status, problem) = await SendAsync(For(c), c, o.TimeoutSeconds);
                 if (status < 0) { Interlocked.Increment(ref protocol); status = -status; }
                 statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
                 kinds.AddOrUpdate(c.Kind, 1, (_, n) => n + 1);
@@ -340,7 +363,7 @@ public static class HostileInputFuzz
         var verdict = fiveXx == 0 && hangs == 0 && nonProblem == 0 && alive && done >= o.Requests ? "PASS" : "FAIL";
         s.AppendLine("# Hostile-input fuzz pass (issue 10)").AppendLine();
         s.AppendLine($"`Portal.Benchmarks/soak/run-soak.sh` on {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC: Portal in Release on SQLite in a temp directory, loopback only.");
-        s.AppendLine($"Seed **{o.Seed}**, {o.Concurrency} concurrent requests (one HttpClient), per-request timeout {o.TimeoutSeconds} s. Replay one request:");
+        s.AppendLine($"Seed **{o.Seed}**, {o.Concurrency} concurrent requests (requests with a mangled or missing key from 127.0.0.2, the rest from 127.0.0.1), per-request timeout {o.TimeoutSeconds} s. Replay one request:");
         s.AppendLine($"`SOAK_SEED={o.Seed} SOAK_REPLAY=<index> Portal.Benchmarks/soak/run-soak.sh`.").AppendLine();
         s.AppendLine("| figure | value |").AppendLine("| --- | ---: |");
         s.AppendLine($"| verdict | **{verdict}** |");

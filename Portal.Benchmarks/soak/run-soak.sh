@@ -14,6 +14,7 @@
 # answer within SOAK_TIMEOUT seconds, any 4xx that is not application/problem+json with a `code`, or Portal dying.
 # Writes Portal.Benchmarks/soak/REPORT.md (not in replay mode). Portal is stopped and the temp directory removed on exit.
 #
+# Requests with a mangled or missing key are sent from 127.0.0.2 (they trip the per-address invalid-key block).
 # Settings (environment): SOAK_REQUESTS (100000), SOAK_CONCURRENCY (32), SOAK_SEED (random, printed), SOAK_TIMEOUT
 # (10 s per request), SOAK_MAX_SECONDS (900: the whole fuzz pass stops there and reports), SOAK_KEYS (4), SOAK_REPLAY.
 set -euo pipefail
