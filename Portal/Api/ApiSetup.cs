@@ -80,16 +80,14 @@ public static class ApiSetup
                     await context.Response.WriteAsync("Something went wrong. The error has been logged; try again or contact your administrator.");
                     return;
                 }
-                var problems = context.RequestServices.GetRequiredService<IProblemDetailsService>();
-                await problems.WriteAsync(new ProblemDetailsContext { HttpContext = context, Exception = feature?.Error });
+                await WriteProblemAsync(new ProblemDetailsContext { HttpContext = context, Exception = feature?.Error });
             },
         });
         app.UseStatusCodePages(async ctx =>
         {
             var http = ctx.HttpContext;
             if (!IsApi(http.Request.Path) || http.Response.HasStarted) return;
-            var problems = http.RequestServices.GetRequiredService<IProblemDetailsService>();
-            await problems.WriteAsync(new ProblemDetailsContext { HttpContext = http });
+            await WriteProblemAsync(new ProblemDetailsContext { HttpContext = http });
         });
         app.Use(async (context, next) =>
         {
@@ -108,6 +106,19 @@ public static class ApiSetup
             await next(context);
         });
         return app;
+    }
+
+    // The problem details service only writes when the Accept header allows JSON; an Accept of, say, text/html left
+    // no writer and the error handler itself threw (a 500, found by the soak fuzz pass). The API answers problem+json
+    // whatever the client accepts, so the same customized problem is written directly when the service declines.
+    private static async Task WriteProblemAsync(ProblemDetailsContext context)
+    {
+        var http = context.HttpContext;
+        if (await http.RequestServices.GetRequiredService<IProblemDetailsService>().TryWriteAsync(context)) return;
+        context.ProblemDetails.Status ??= http.Response.StatusCode;
+        http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<ProblemDetailsOptions>>().Value.CustomizeProblemDetails?.Invoke(context);
+        http.Response.StatusCode = context.ProblemDetails.Status ?? http.Response.StatusCode;
+        await http.Response.WriteAsJsonAsync(context.ProblemDetails, (JsonSerializerOptions?)null, "application/problem+json");
     }
 
     public static WebApplication MapPortalApiDocs(this WebApplication app)

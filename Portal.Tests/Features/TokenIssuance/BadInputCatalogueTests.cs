@@ -129,6 +129,46 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Fixture fixtur
             HttpStatusCode.RequestEntityTooLarge, "body_too_large");
     }
 
+    // Found by the hostile-input fuzz pass (Portal.Benchmarks/soak): an Origin with a non-ASCII or control character
+    // was echoed into Access-Control-Allow-Origin, which Kestrel refuses to write: a 500 on the real server.
+    [Theory]
+    [InlineData("/api/v1/tokens/rtc", "https://exämple.test")]
+    [InlineData("/api/v1/tokens/rtc", "\uFFFF")]
+    [InlineData("/api/v1/tokens/rtc", "https://a.test\u0001")]
+    public async Task UnwritableOrigin_IsNotEchoed(string path, string origin)
+    {
+        var client = fixture.Project.Client(fixture.Key);
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent("""{"channel":"c","uid":1}""", Encoding.UTF8, "application/json") };
+        request.Headers.TryAddWithoutValidation("Origin", origin);
+        var response = await client.SendAsync(request);
+        Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}");
+        Assert.False(response.Headers.Contains("Access-Control-Allow-Origin"));
+
+        using var preflight = new HttpRequestMessage(HttpMethod.Options, path);
+        preflight.Headers.TryAddWithoutValidation("Origin", origin);
+        var answer = await client.SendAsync(preflight);
+        Assert.True((int)answer.StatusCode < 500, $"{(int)answer.StatusCode}");
+        Assert.False(answer.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    // Found by the fuzz pass: with an Accept header that names no JSON type, the problem details service had no writer
+    // and the error pages threw (500) instead of answering the refusal.
+    [Theory]
+    [InlineData("/api/v1/tokens/rtc", "{\"channel\":", HttpStatusCode.BadRequest)] // unreadable body: exception handler
+    [InlineData("/api/v1/no-such-route", "{}", HttpStatusCode.MethodNotAllowed)] // status-code page (routing answers 405 to a POST here)
+    public async Task ProblemIsWritten_WhateverTheAcceptHeader(string path, string body, HttpStatusCode status)
+    {
+        foreach (var accept in new[] { "text/html", "image/png", "application/xml" })
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+            request.Headers.TryAddWithoutValidation("Accept", accept);
+            var response = await fixture.Project.Client(fixture.Key).SendAsync(request);
+            Assert.Equal(status, response.StatusCode);
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("\"code\"", await response.Content.ReadAsStringAsync());
+        }
+    }
+
     [Fact]
     public async Task DuplicateJsonProperties_AreRefused()
     {

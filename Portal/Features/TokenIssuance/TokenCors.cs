@@ -14,6 +14,9 @@ public static class TokenCors
             return;
         }
         var origin = context.Request.Headers.Origin.ToString();
+        // An origin is echoed into a response header, which Kestrel refuses to write (an exception, a 500) when it
+        // holds a non-ASCII or control character. No browser sends such an Origin: treat it as no origin at all.
+        if (!IsEchoable(origin)) origin = "";
         var headers = context.Response.Headers;
         headers.CacheControl = "no-store";
         if (origin.Length > 0)
@@ -32,4 +35,11 @@ public static class TokenCors
         }
         await next(context);
     });
+
+    private static bool IsEchoable(string origin)
+    {
+        foreach (var ch in origin)
+            if (ch is < ' ' or > '~') return false;
+        return true;
+    }
 }
