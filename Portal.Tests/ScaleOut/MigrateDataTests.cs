@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Cli;
 using Portal.Data;
 using Portal.Features.Audit;
+using Portal.Features.Usage;
 using Portal.Tests.Infrastructure;
 using Portal.Tokens;
 
@@ -30,7 +31,9 @@ public sealed class MigrateDataTests
             (await project.Client(key).PostAsJsonAsync("/api/v1/tokens/rtc", new { channel = "c", uid = 1 })).EnsureSuccessStatusCode();
             await sqlite.Services.GetRequiredService<AuditChain>().VerifyAndRecordAsync(TestContext.Current.CancellationToken);
             (dataDirectory, projectId, certificate) = (sqlite.DataDirectory, project.ProjectId, project.Certificate);
-        } // stopping flushes the usage counters
+            // The counters are written now rather than left to the flush on stop, which this test is not about.
+            await sqlite.Services.GetRequiredService<UsageFlusher>().FlushAsync(TestContext.Current.CancellationToken);
+        }
         await using (var db = new PortalDbContext(DataSetup.Database(DataSetup.Sqlite, null, new DataDirectory(dataDirectory, dataDirectory)).Options()))
             sourceCounts = new()
             {

@@ -51,6 +51,26 @@ public sealed class HotPathPartsTests
         recorder.Record(org, project, key, "rtc", UsageRecorder.Issued);
         Assert.Equal([(key, clock.GetUtcNow())], recorder.DrainKeysUsed());
     }
+
+    [Fact]
+    public void UsageRecorder_AFailedFlushGivesEverythingBack_AndANewerUseWins()
+    {
+        var clock = new FakeTimeProvider(new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero));
+        var recorder = new UsageRecorder(clock);
+        var (org, project, key, other) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
+        recorder.Record(org, project, key, "rtc", UsageRecorder.Issued);
+        recorder.Record(org, project, other, "rtc", UsageRecorder.Issued);
+        var drainedAt = clock.GetUtcNow();
+        var (counts, used) = (recorder.Drain(), recorder.DrainKeysUsed());
+
+        clock.Advance(TimeSpan.FromSeconds(5));
+        recorder.Record(org, project, key, "rtc", UsageRecorder.Issued); // during the failed write
+        recorder.Restore(counts);
+        recorder.RestoreKeysUsed(used);
+
+        Assert.Equal(3, recorder.Drain().Sum(c => c.Count));
+        Assert.Equal([(key, clock.GetUtcNow()), (other, drainedAt)], recorder.DrainKeysUsed().OrderBy(u => u.KeyId == key ? 0 : 1));
+    }
 }
 
 /// The hand-written token answer is byte for byte what the API's serializer options would write for the same

@@ -24,14 +24,17 @@ public sealed class UsageFlusher(UsageRecorder recorder, TenantDb tenants, ILogg
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
         await base.StopAsync(cancellationToken);
-        await FlushAsync(CancellationToken.None);
+        // The last chance to write these counts: a transient failure (a busy database) is worth a few short retries.
+        for (var attempt = 1; !await FlushAsync(CancellationToken.None) && attempt < 5; attempt++)
+            await Task.Delay(TimeSpan.FromMilliseconds(200 * attempt), CancellationToken.None);
     }
 
-    public async Task FlushAsync(CancellationToken ct)
+    /// Writes what has been counted so far; false when the write failed and the counts were put back for the next flush.
+    public async Task<bool> FlushAsync(CancellationToken ct)
     {
         var counts = recorder.Drain();
         var keysUsed = recorder.DrainKeysUsed();
-        if (counts.Count == 0 && keysUsed.Count == 0) return;
+        if (counts.Count == 0 && keysUsed.Count == 0) return true;
         try
         {
             // Usage of every organization is written in one pass by this background writer.
@@ -64,11 +67,15 @@ public sealed class UsageFlusher(UsageRecorder recorder, TenantDb tenants, ILogg
                     .ExecuteUpdateAsync(s => s.SetProperty(k => k.LastUsedAt, at), ct);
             }
             await tx.CommitAsync(ct);
+            return true;
         }
         catch (Exception ex)
         {
             recorder.Restore(counts);
-            log.LogWarning("Usage flush failed, will retry: {Error}", ex.GetType().Name);
+            recorder.RestoreKeysUsed(keysUsed);
+            // The exception's type and message (provider errors such as "database is locked"); counts carry no secrets.
+            log.LogWarning("Usage flush failed, will retry: {Error}: {Message}", ex.GetType().Name, ex.Message);
+            return false;
         }
     }
 }

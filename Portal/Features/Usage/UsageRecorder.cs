@@ -46,6 +46,12 @@ public sealed class UsageRecorder(TimeProvider clock)
         return used;
     }
 
+    /// Gives back "last used" times whose flush failed; a newer use recorded meanwhile wins.
+    public void RestoreKeysUsed(IEnumerable<(Guid KeyId, DateTimeOffset At)> used)
+    {
+        foreach (var (id, at) in used) _keysUsed.GetOrAdd(id, static _ => new LastUse()).Restore(at);
+    }
+
     public sealed class Counter { public long Value; }
 
     /// A key's latest use, overwritten in place. Replacing a dictionary entry on every request would allocate a
@@ -61,6 +67,11 @@ public sealed class UsageRecorder(TimeProvider clock)
         {
             Volatile.Write(ref _utcTicks, at.UtcTicks);
             Volatile.Write(ref _pending, 1);
+        }
+
+        public void Restore(DateTimeOffset at)
+        {
+            if (Interlocked.CompareExchange(ref _pending, 1, 0) == 0) Volatile.Write(ref _utcTicks, Math.Max(Volatile.Read(ref _utcTicks), at.UtcTicks));
         }
 
         public bool TryTake(out DateTimeOffset at)
