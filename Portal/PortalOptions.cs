@@ -44,6 +44,9 @@ public sealed class JobsOptions
     /// When the certificate rotation job runs (Hangfire cron, seconds allowed); every 5 minutes by default.
     public string RotationCron { get; set; } = Portal.Features.Certificates.CertificateRotationJob.Cron;
 
+    /// The hourly usage rollup; the soak harness runs it every minute.
+    public string UsageRollupCron { get; set; } = Portal.Features.Usage.UsageRollupJob.Cron;
+
     /// Tests switch the in-process server off when they drive jobs directly.
     public bool RunServer { get; set; } = true;
 }

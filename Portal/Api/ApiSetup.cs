@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.Features;
+using Portal.Data;
 using Scalar.AspNetCore;
 
 namespace Portal.Api;
@@ -39,6 +40,13 @@ public static class ApiSetup
                     _ => "A path or query parameter has the wrong type: check numbers are plain integers.",
                 };
             }
+            if (StorageFaults.IsStorageFault(ctx.Exception))
+            {
+                ctx.ProblemDetails.Status = StatusCodes.Status503ServiceUnavailable;
+                ctx.ProblemDetails.Title = ApiProblems.DefaultTitle(StatusCodes.Status503ServiceUnavailable);
+                ctx.ProblemDetails.Extensions["code"] = StorageFaults.Code;
+                ctx.ProblemDetails.Detail = StorageFaults.Message;
+            }
             ctx.ProblemDetails.Detail ??= status switch
             {
                 404 => "There is no route at this path; see /api/docs for the API and the README for the drop-in routes.",
@@ -67,17 +75,25 @@ public static class ApiSetup
         app.UseExceptionHandler(new ExceptionHandlerOptions
         {
             // BadHttpRequestException (unreadable JSON, too-large body) is the client's fault: answer its status.
-            StatusCodeSelector = ex => ex is BadHttpRequestException bad ? bad.StatusCode : StatusCodes.Status500InternalServerError,
+            StatusCodeSelector = ex => ex switch
+            {
+                BadHttpRequestException bad => bad.StatusCode,
+                _ when StorageFaults.IsStorageFault(ex) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            },
             ExceptionHandlingPath = null,
             // A client's malformed request is not a server error: keep it out of the error log.
             SuppressDiagnosticsCallback = ctx => ctx.Exception is BadHttpRequestException,
             ExceptionHandler = async context =>
             {
                 var feature = context.Features.Get<IExceptionHandlerFeature>();
+                var storage = StorageFaults.IsStorageFault(feature?.Error);
+                if (storage) context.Response.Headers.RetryAfter = StorageFaults.RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 if (!IsApi(context.Request.Path) && feature?.Error is not BadHttpRequestException)
                 {
                     context.Response.ContentType = "text/plain";
-                    await context.Response.WriteAsync("Something went wrong. The error has been logged; try again or contact your administrator.");
+                    await context.Response.WriteAsync(storage ? StorageFaults.Message
+                        : "Something went wrong. The error has been logged; try again or contact your administrator.");
                     return;
                 }
                 await WriteProblemAsync(new ProblemDetailsContext { HttpContext = context, Exception = feature?.Error });

@@ -34,12 +34,11 @@ public static class DataSetup
 
     internal static string SqliteConnectionString(string? configured, DataDirectory dataDirectory)
     {
-        var csb = new SqliteConnectionStringBuilder(configured ?? $"Data Source={dataDirectory.File("portal.db")}")
-        {
-            // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout, so concurrent writers wait.
-            DefaultTimeout = 30,
-            Pooling = true,
-        };
+        var csb = new SqliteConnectionStringBuilder(configured ?? $"Data Source={dataDirectory.File("portal.db")}") { Pooling = true };
+        // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout, so concurrent writers wait (30 s unless
+        // the connection string says otherwise); past it the request is answered 503 (StorageFaults).
+        var keywords = new System.Data.Common.DbConnectionStringBuilder { ConnectionString = configured ?? "" };
+        if (!keywords.ContainsKey("Default Timeout") && !keywords.ContainsKey("Command Timeout")) csb.DefaultTimeout = 30;
         if (!System.IO.Path.IsPathRooted(csb.DataSource) && csb.DataSource != ":memory:")
             csb.DataSource = dataDirectory.File(csb.DataSource);
         return csb.ToString();

@@ -102,7 +102,7 @@ public static class JobsSetup
         recurring.AddOrUpdate<AuditVerifyJob>(AuditVerifyJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
         recurring.AddOrUpdate<Portal.Features.Certificates.CertificateRotationJob>(Portal.Features.Certificates.CertificateRotationJob.RecurringId,
             j => j.RunAsync(CancellationToken.None), jobs.RotationCron);
-        recurring.AddOrUpdate<UsageRollupJob>(UsageRollupJob.RecurringId, j => j.RunAsync(CancellationToken.None), UsageRollupJob.Cron);
+        recurring.AddOrUpdate<UsageRollupJob>(UsageRollupJob.RecurringId, j => j.RunAsync(CancellationToken.None), jobs.UsageRollupCron);
         recurring.AddOrUpdate<UsageCleanupJob>(UsageCleanupJob.RecurringId, j => j.RunAsync(CancellationToken.None), UsageCleanupJob.Cron);
         recurring.AddOrUpdate<DailyReportJob>(DailyReportJob.RecurringId, j => j.RunAsync(CancellationToken.None), DailyReportJob.Cron);
         recurring.AddOrUpdate<NotificationScanJob>(NotificationScanJob.RecurringId, j => j.RunAsync(CancellationToken.None), NotificationScanJob.Cron);
