@@ -17,6 +17,7 @@ public sealed class PortalOptions
     public DatabaseOptions Database { get; set; } = new();
     public BootstrapOptions Bootstrap { get; set; } = new();
     public JobsOptions Jobs { get; set; } = new();
+    public SecurityOptions Security { get; set; } = new();
 
     /// Turned off in tests and behind a TLS-terminating proxy that already redirects.
     public bool HttpsRedirection { get; set; } = true;
@@ -26,6 +27,14 @@ public sealed class DatabaseOptions
 {
     [RegularExpression("^(Sqlite|Postgres)$", ErrorMessage = "Portal:Database:Provider must be Sqlite or Postgres.")]
     public string Provider { get; set; } = "Sqlite";
+}
+
+public sealed class SecurityOptions
+{
+    /// Failed sign-ins one client address may make within <see cref="LoginWindowMinutes"/> before it is refused
+    /// (429) until the oldest of them ages out. Lockout protects one account; this protects all of them from one source.
+    [Range(1, 100_000)] public int LoginFailuresPerAddress { get; set; } = 20;
+    [Range(1, 1440)] public int LoginWindowMinutes { get; set; } = 10;
 }
 
 public sealed class BootstrapOptions

@@ -14,6 +14,7 @@ public enum AuditEventType
     LoginSucceeded = 1000,
     LoginFailed = 1001,
     AccountLockedOut = 1002,
+    SignInThrottled = 1003,
     PasswordChanged = 1010,
     PasswordReset = 1011,
     TwoFactorEnabled = 1020,

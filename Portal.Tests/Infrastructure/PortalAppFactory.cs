@@ -27,6 +27,9 @@ public class PortalAppFactory : WebApplicationFactory<Program>
             ["Portal:HttpsRedirection"] = "false",
             ["Logging:LogLevel:Default"] = "Warning",
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Error",
+            // Every test request comes from the same (absent) address: suites that fail many sign-ins on purpose must
+            // not throttle each other. LoginThrottleTests sets the production value back.
+            ["Portal:Security:LoginFailuresPerAddress"] = "100000",
         };
         foreach (var (key, value) in TestDatabase.Settings(DataDirectory)) _settings[key] = value;
         if (settings is not null)
@@ -44,6 +47,7 @@ public class PortalAppFactory : WebApplicationFactory<Program>
         builder.UseStaticWebAssets();
         if (Clock is not null)
             builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureServices(s => s.AddSingleton<IStartupFilter, ClientAddressStartupFilter>());
     }
 
     public override async ValueTask DisposeAsync()

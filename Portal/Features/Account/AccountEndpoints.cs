@@ -26,9 +26,11 @@ public static class AccountEndpoints
     }
 
     private static async Task<Results<Created<LoginTokenDto>, ProblemHttpResult>> LoginAsync(
-        ApiLoginRequest request, ApiLoginService logins, CancellationToken ct)
+        ApiLoginRequest request, ApiLoginService logins, HttpContext http, CancellationToken ct)
     {
         var result = await logins.LoginAsync(request, ct);
+        if (result.RetryAfter is { } wait)
+            http.Response.Headers.RetryAfter = ((int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         return result.Token is { } token
             ? TypedResults.Created("/api/v1/me", new LoginTokenDto(token, result.ExpiresAt!.Value))
             : ApiProblems.Problem(result.Status, result.Code!, result.Message!);

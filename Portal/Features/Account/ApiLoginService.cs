@@ -7,13 +7,13 @@ namespace Portal.Features.Account;
 
 public sealed record ApiLoginRequest(string? Email, string? Password, string? Otp);
 
-public sealed record ApiLoginResult(string? Token, DateTimeOffset? ExpiresAt, int Status, string? Code, string? Message);
+public sealed record ApiLoginResult(string? Token, DateTimeOffset? ExpiresAt, int Status, string? Code, string? Message, TimeSpan? RetryAfter = null);
 
 /// `POST /api/v1/auth/token`: a one-hour management token for email + password (+ authenticator code), with the
 /// same lockout, 2FA and forced-password-change rules as the login page.
 public sealed class ApiLoginService(
     UserManager<PortalUser> users, SignInManager<PortalUser> signIn, ManagementTokenService tokens,
-    AuditActorAccessor actors, TimeProvider clock)
+    AuditActorAccessor actors, TimeProvider clock, LoginThrottle throttle, IHttpContextAccessor http)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(1);
 
@@ -21,6 +21,12 @@ public sealed class ApiLoginService(
     {
         if (string.IsNullOrWhiteSpace(request.Email) || string.IsNullOrEmpty(request.Password))
             return Refused(400, "credentials_required", "Send both `email` and `password`.");
+        if (throttle.RetryAfter(LoginThrottle.AddressOf(http.HttpContext)) is { } wait)
+        {
+            var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
+            return Refused(429, "too_many_login_attempts",
+                $"Too many failed sign-ins from your network: try again in {minutes} minute{(minutes == 1 ? "" : "s")}. No password was checked.") with { RetryAfter = wait };
+        }
 
         var user = await users.FindByEmailAsync(request.Email.Trim());
         if (user is null)
@@ -43,6 +49,7 @@ public sealed class ApiLoginService(
             if (!await users.VerifyTwoFactorTokenAsync(user, users.Options.Tokens.AuthenticatorTokenProvider, request.Otp))
             {
                 await users.AccessFailedAsync(user);
+                if (signIn is PortalSignInManager portal) await portal.FailedFromAddressAsync();
                 return Refused(401, "otp_invalid", "The authenticator code is wrong, expired or already used: wait for the next code and try again.");
             }
             await users.ResetAccessFailedCountAsync(user);

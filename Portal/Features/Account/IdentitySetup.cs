@@ -73,6 +73,7 @@ public static class IdentitySetup
         services.AddRazorPages();
         services.AddSingleton<ManagementTokenService>();
         services.AddScoped<ApiLoginService>();
+        services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AdminBootstrapper>();
         return builder;
     }
