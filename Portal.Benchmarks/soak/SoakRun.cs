@@ -167,10 +167,19 @@ public static class SoakRun
                 List<(DateTime At, double Mb)> samples;
                 lock (rss) samples = rss.Where(s => s.At >= ended.AddMinutes(-3) && s.At <= ended).ToList();
                 var (slope, mean) = Trend(samples);
-                var growth = slope * 3;
-                checks.Add(new(phase, "memory stable over the last 3 minutes (fitted growth < 5% and < 20 MB)",
-                    samples.Count >= 60 && growth < Math.Min(20, mean * 0.05),
-                    $"RSS mean {mean:0} MB, min {(samples.Count == 0 ? 0 : samples.Min(s => s.Mb)):0}, max {(samples.Count == 0 ? 0 : samples.Max(s => s.Mb)):0}, fitted trend {slope:+0.0;-0.0} MB/min over {samples.Count} samples"));
+                // A leak raises the floor the process returns to after each collection; the GC's sawtooth above it
+                // (it collects when its budget is spent, not on a schedule) is not a trend. So the check compares the
+                // lowest RSS of the window's first and last minute; the fitted slope is reported alongside.
+                var firstFloor = samples.Where(s => s.At < samples[0].At.AddMinutes(1)).Select(s => s.Mb).DefaultIfEmpty(0).Min();
+                var lastFloor = samples.Where(s => s.At > ended.AddMinutes(-1)).Select(s => s.Mb).DefaultIfEmpty(0).Min();
+                checks.Add(new(phase, "memory stable over the last 3 minutes (RSS floor of the last minute within 5% of the first)",
+                    samples.Count >= 120 && lastFloor - firstFloor < mean * 0.05,
+                    $"floor {firstFloor:0} MB then {lastFloor:0} MB; RSS mean {mean:0} MB, max {(samples.Count == 0 ? 0 : samples.Max(s => s.Mb)):0}; " +
+                    $"fitted slope {slope:+0.0;-0.0} MB/min over {samples.Count} samples"));
+                List<(DateTime At, double Mb)> all;
+                lock (rss) all = [.. rss];
+                figures.Add((phase, "Portal RSS per minute of the soak (min-max MB)", string.Join(", ", all.Where(x => x.At >= started && x.At <= ended)
+                    .GroupBy(x => (int)((x.At - started).TotalMinutes)).Select(g => $"{g.Min(x => x.Mb):0}-{g.Max(x => x.Mb):0}"))));
             }
         }
 

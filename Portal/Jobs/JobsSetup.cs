@@ -26,6 +26,7 @@ public static class JobsSetup
         services.AddSingleton<JobStorage>(sp => CreateStorage(jobs.Storage, sp.GetRequiredService<PortalDatabase>(), sp.GetRequiredService<DataDirectory>()));
         services.AddSingleton<JobActivator>(sp => new AspNetCoreJobActivator(sp.GetRequiredService<IServiceScopeFactory>()));
         services.AddHangfire((sp, cfg) => cfg
+            .UseLogProvider(new ResilientHangfireLogProvider(sp.GetRequiredService<ILoggerFactory>()))
             .SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer()
             .UseRecommendedSerializerSettings()
