@@ -126,7 +126,7 @@ public static class SoakRun
             {
                 var lockSeconds = Enumerable.Range(0, (int)Math.Floor((w0.To - w0.From).TotalSeconds))
                     .Select(i => new DateTimeOffset(w0.From.AddSeconds(i + 0.5)).ToUnixTimeSeconds()).ToList();
-                var during = lockSeconds.Select(s => load.Timeline.TryGetValue(s, out var c) ? c.Ok : 0).ToList();
+                var during = lockSeconds.Select(s => load.OkPerSecond.GetValueOrDefault(s)).ToList();
                 if (phase is "lock" or "disk")
                     checks.Add(new(phase, "tokens keep being issued from the cache during the fault", during.All(n => n > 0),
                         $"{during.Sum():N0} tokens in {during.Count} s, fewest in one second: {(during.Count == 0 ? 0 : during.Min())}"));
@@ -297,7 +297,7 @@ public static class SoakRun
     static double OkPerSecond(SoakLoad load, DateTime from, DateTime to)
     {
         var seconds = Enumerable.Range(0, (int)(to - from).TotalSeconds).Select(i => new DateTimeOffset(from.AddSeconds(i)).ToUnixTimeSeconds()).ToList();
-        return seconds.Count == 0 ? 0 : seconds.Average(s => load.Timeline.TryGetValue(s, out var c) ? c.Ok : 0);
+        return seconds.Count == 0 ? 0 : seconds.Average(s => load.OkPerSecond.GetValueOrDefault(s));
     }
 
     static double? ReadRssMb(int pid)

@@ -49,13 +49,8 @@ timeout 900 dotnet build Portal.Benchmarks -c Release -m:1 --nologo -v quiet -cl
 bench_bin="$repo/Portal.Benchmarks/bin/Release/net10.0"
 bin="$repo/Portal/bin/Release/net10.0"
 
-# A free loopback port: a random one that nothing listens on.
-port=""
-for _ in $(seq 50); do
-  candidate=$((20000 + RANDOM % 40000))
-  if ! ss -ltnH "sport = :$candidate" | grep -q .; then port=$candidate; break; fi
-done
-[ -n "$port" ] || die "no free port found"
+. "$here/../harness.sh"
+port=$(free_port) || die "no free port found"
 base="http://127.0.0.1:$port"
 
 work="$(mktemp -d -t portal-soak.XXXXXX)"
