@@ -171,8 +171,9 @@ public static class AuditScale
 
     private static async Task MeasureAsync(WebApplication app)
     {
-        var search = app.Services.GetRequiredService<AuditSearch>();
-        var export = app.Services.GetRequiredService<AuditExport>();
+        await using var services = app.Services.CreateAsyncScope(); // both are scoped (they check their caller on each read)
+        var search = services.ServiceProvider.GetRequiredService<AuditSearch>();
+        var export = services.ServiceProvider.GetRequiredService<AuditExport>();
         Guid org0, org3, project;
         string actor;
         await using (var db = await app.Services.GetRequiredService<TenantDb>().UnfilteredAsync("audit scale measure", CancellationToken.None))

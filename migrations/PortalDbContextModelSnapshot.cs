@@ -260,6 +260,9 @@ namespace Portal.Migrations
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("HashVersion")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("IpAddress")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
@@ -325,6 +328,13 @@ namespace Portal.Migrations
                     b.Property<long?>("FirstBrokenSequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("HeadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("HeadSequence")
+                        .HasColumnType("INTEGER");
+
                     b.Property<bool>("Intact")
                         .HasColumnType("INTEGER");
 
@@ -350,6 +360,9 @@ namespace Portal.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("ExpiresAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Kind")
                         .HasColumnType("INTEGER");
 
                     b.Property<long?>("LastUsedAt")
@@ -1084,6 +1097,9 @@ namespace Portal.Migrations
                                 .HasColumnType("INTEGER");
 
                             b1.Property<bool>("AllowChat")
+                                .HasColumnType("INTEGER");
+
+                            b1.Property<bool>("AllowChatAppTokens")
                                 .HasColumnType("INTEGER");
 
                             b1.Property<bool>("AllowLegacy006")

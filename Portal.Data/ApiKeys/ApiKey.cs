@@ -8,7 +8,13 @@ namespace Portal.Data.ApiKeys;
 public enum ApiKeyKind { Secret = 1, Publishable = 2 }
 
 [Flags]
-public enum ApiKeyScopes { None = 0, Rtc = 1, Rtm = 2, Chat = 4, Verify = 8 }
+public enum ApiKeyScopes
+{
+    None = 0, Rtc = 1, Rtm = 2, Chat = 4, Verify = 8,
+
+    /// Chat *app* tokens: administrator credentials for Agora's Chat REST API. Secret keys only.
+    ChatApp = 16,
+}
 
 /// A key of one project for the token API. Only SHA-256 of the key and a visible prefix are stored.
 public sealed class ApiKey : ITenantOwned

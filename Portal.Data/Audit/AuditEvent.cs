@@ -27,6 +27,9 @@ public sealed class AuditEvent
 
     /// JSON object with the facts that matter; never a secret.
     public string Details { get; set; } = "{}";
+    /// Which canonical form <see cref="Hash"/> was computed with (1: separator-joined, 2: length-prefixed). Rows keep
+    /// the version they were written with, so chains written before a format change still verify.
+    public int HashVersion { get; set; }
     public required string PreviousHash { get; set; }
     public required string Hash { get; set; }
 }

@@ -23,6 +23,7 @@ public enum AuditEventType
     ManagementTokenCreated = 1030,
     ManagementTokenRevoked = 1031,
     ManagementTokenIssuedForLogin = 1032,
+    ManagementTokensRevokedForCredentialChange = 1033,
 
     // 1100: projects
     ProjectCreated = 1100,
@@ -36,6 +37,7 @@ public enum AuditEventType
     // 1300: members and invitations
     InvitationCreated = 1300,
     InvitationAccepted = 1301,
+    InvitationRevoked = 1302,
     MemberRoleChanged = 1310,
     MemberRemoved = 1311,
 

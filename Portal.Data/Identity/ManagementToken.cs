@@ -3,6 +3,19 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
 namespace Portal.Data.Identity;
 
+/// How a management token came to be: what revokes it and what it may create.
+public enum ManagementTokenKind
+{
+    /// Created by name on the account page or through /api/v1/me/tokens.
+    Named = 0,
+
+    /// The one-hour token of `POST /api/v1/auth/token` (email and password).
+    Login = 1,
+
+    /// `Portal:Bootstrap:AdminApiToken`, owned by the installation's configuration.
+    Bootstrap = 2,
+}
+
 /// A bearer token for the management API. Only the SHA-256 of the secret and a short visible prefix are kept.
 public sealed class ManagementToken
 {
@@ -15,6 +28,7 @@ public sealed class ManagementToken
     public DateTimeOffset? ExpiresAt { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public DateTimeOffset? LastUsedAt { get; set; }
+    public ManagementTokenKind Kind { get; set; }
 
     public PortalUser? User { get; set; }
 

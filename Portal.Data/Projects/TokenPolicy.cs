@@ -14,6 +14,9 @@ public sealed class TokenPolicy
     public bool AllowRtc { get; set; } = true;
     public bool AllowRtm { get; set; } = true;
     public bool AllowChat { get; set; } = true;
+
+    /// Chat app tokens (no user id) are administrator credentials for Agora's Chat REST API: off unless chosen.
+    public bool AllowChatAppTokens { get; set; }
     public bool AllowLegacy006 { get; set; }
     public bool AllowPublisher { get; set; } = true;
     public bool AllowSubscriber { get; set; } = true;

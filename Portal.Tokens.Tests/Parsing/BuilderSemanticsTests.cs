@@ -22,6 +22,17 @@ public sealed class BuilderSemanticsTests
     }
 
     [Fact]
+    public void Verify006_uid_0_means_the_uid_the_builder_signed_as_empty_and_account_0_still_verifies()
+    {
+        var uid0 = RtcTokenBuilder006.BuildWithUid(AppId, Cert, 1, 1111111, "c", 0, RtcRole006.Publisher, 1111711);
+        Assert.True(TokenVerifier.Verify(uid0, new TokenVerifyOptions(Cert) { ChannelName = "c", Uid = "0" }).Valid);
+        Assert.True(TokenVerifier.Verify(uid0, new TokenVerifyOptions(Cert) { ChannelName = "c", Uid = "" }).Valid);
+        Assert.False(TokenVerifier.Verify(uid0, new TokenVerifyOptions(Cert) { ChannelName = "c", Uid = "1" }).Valid);
+        var account0 = RtcTokenBuilder006.BuildWithUserAccount(AppId, Cert, 1, 1111111, "c", "0", RtcRole006.Publisher, 1111711);
+        Assert.True(TokenVerifier.Verify(account0, new TokenVerifyOptions(Cert) { ChannelName = "c", Uid = "0" }).Valid);
+    }
+
+    [Fact]
     public void Uids_above_int_max_are_written_unsigned()
     {
         Assert.Equal("2882341273", Rtc(RtcTokenBuilder.BuildWithUid(AppId, Cert, 1, 1, "c", 2882341273, RtcRole.Subscriber, 600)).Uid);

@@ -92,10 +92,13 @@ public static class TokenVerifier
         }
         else
         {
-            checks.Add(t.VerifySignature(o.Certificate, o.ChannelName, o.Uid)
+            // Builders sign uid 0 as the empty string (TOKENS.md §1.8), so "0" means that uid here too; a user account
+            // "0" is signed as "0", so that reading is kept when it is the one that matches.
+            var uid = o.Uid == "0" && !t.VerifySignature(o.Certificate, o.ChannelName, "0") ? "" : o.Uid;
+            checks.Add(t.VerifySignature(o.Certificate, o.ChannelName, uid)
                 ? new("signature", TokenCheckStatus.Passed, "HMAC-SHA256 signature matches the certificate, channel and uid.")
                 : new("signature", TokenCheckStatus.Failed, "The signature does not match this certificate, channel and uid."));
-            checks.Add(t.Matches(o.ChannelName, o.Uid)
+            checks.Add(t.Matches(o.ChannelName, uid)
                 ? new("channel_uid", TokenCheckStatus.Passed, "CRC-32s of channel and uid match.")
                 : new("channel_uid", TokenCheckStatus.Failed, "CRC-32s of channel or uid differ."));
         }

@@ -22,7 +22,8 @@ public static class PortalCli
         root.Subcommands.Add(AuditCommand(output, error, configuration));
         foreach (var command in CliExtensions.Commands(output, error)) root.Subcommands.Add(command);
 
-        var parsed = root.Parse(args);
+        // No response files: a user id or account that begins with `@` (`--user @alice`) is a value, not a file to expand.
+        var parsed = root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null });
         if (parsed.Action is ParseErrorAction) return await CliParseErrors.ReportAsync(parsed, error);
         return await parsed.InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
     }
@@ -64,15 +65,43 @@ public static class PortalCli
 
     private static Command AuditCommand(TextWriter output, TextWriter error, IReadOnlyDictionary<string, string?>? configuration)
     {
-        var verify = new Command("verify", "Walk the audit chain: exit 0 when intact, 1 naming the first broken event.");
-        verify.SetAction((_, ct) => WithAppAsync(error, configuration, async app =>
+        var expectHead = new Option<string>("--expect-head")
+        {
+            HelpName = "SEQ:HASH", Description = "A head printed earlier by `Portal audit head`: fail unless the chain still contains it.",
+        };
+        var verify = new Command("verify", "Walk the audit chain: exit 0 when intact, 1 naming the first broken event.") { expectHead };
+        verify.SetAction(async (parsed, ct) =>
+        {
+            var text = parsed.GetValue(expectHead);
+            var expect = AuditHead.Parse(text);
+            if (text is not null && expect is null)
+            {
+                await error.WriteLineAsync("--expect-head: head_invalid: give the head as SEQ:HASH, as `Portal audit head` prints it (e.g. 1042:3f5a…, 64 lowercase hex digits).");
+                return 2;
+            }
+            return await WithAppAsync(error, configuration, async app =>
+            {
+                var result = await app.Services.GetRequiredService<AuditChain>().VerifyAndRecordAsync(ct, expect);
+                var message = result.Intact && expect is not null ? $"{result.Message}; it contains the head {expect}" : result.Message;
+                await (result.Intact ? output : error).WriteLineAsync(result.Intact ? message : $"Audit chain broken: {message}");
+                return result.Intact ? 0 : 1;
+            });
+        });
+        var head = new Command("head", "Verify the chain and print its head as SEQ:HASH, to keep outside Portal and give to `audit verify --expect-head` later.");
+        head.SetAction((_, ct) => WithAppAsync(error, configuration, async app =>
         {
             var result = await app.Services.GetRequiredService<AuditChain>().VerifyAndRecordAsync(ct);
-            await (result.Intact ? output : error).WriteLineAsync(result.Intact ? result.Message : $"Audit chain broken: {result.Message}");
-            return result.Intact ? 0 : 1;
+            if (!result.Intact)
+            {
+                await error.WriteLineAsync($"Audit chain broken: {result.Message}");
+                return 1;
+            }
+            await output.WriteLineAsync(result.Head?.ToString() ?? "0:" + AuditHasher.GenesisHash);
+            return 0;
         }));
         var audit = new Command("audit", "Audit log tools.");
         audit.Subcommands.Add(verify);
+        audit.Subcommands.Add(head);
         return audit;
     }
 

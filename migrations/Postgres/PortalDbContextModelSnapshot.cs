@@ -273,6 +273,9 @@ namespace Portal.Migrations.Postgres
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
 
+                    b.Property<int>("HashVersion")
+                        .HasColumnType("integer");
+
                     b.Property<string>("IpAddress")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)");
@@ -340,6 +343,13 @@ namespace Portal.Migrations.Postgres
                     b.Property<long?>("FirstBrokenSequence")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("HeadHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.Property<long?>("HeadSequence")
+                        .HasColumnType("bigint");
+
                     b.Property<bool>("Intact")
                         .HasColumnType("boolean");
 
@@ -366,6 +376,9 @@ namespace Portal.Migrations.Postgres
 
                     b.Property<DateTimeOffset?>("ExpiresAt")
                         .HasColumnType("timestamp with time zone");
+
+                    b.Property<int>("Kind")
+                        .HasColumnType("integer");
 
                     b.Property<DateTimeOffset?>("LastUsedAt")
                         .HasColumnType("timestamp with time zone");
@@ -1105,6 +1118,9 @@ namespace Portal.Migrations.Postgres
                                 .HasColumnType("integer");
 
                             b1.Property<bool>("AllowChat")
+                                .HasColumnType("boolean");
+
+                            b1.Property<bool>("AllowChatAppTokens")
                                 .HasColumnType("boolean");
 
                             b1.Property<bool>("AllowLegacy006")

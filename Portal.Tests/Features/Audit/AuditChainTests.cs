@@ -57,6 +57,7 @@ public sealed class AuditChainTests
             {
                 Sequence = 3, OccurredAt = previous.OccurredAt, Type = AuditEventType.LoginSucceeded,
                 ActorType = AuditActorType.User, ActorId = "intruder", PreviousHash = previous.Hash, Hash = "",
+                HashVersion = AuditHasher.CurrentVersion,
             };
             forged.Hash = AuditHasher.Compute(forged);
             db.AuditEvents.Add(forged);
@@ -85,7 +86,7 @@ public sealed class AuditChainTests
         Assert.Equal(41, result.EventsChecked);
     }
 
-    private static async Task<PortalAppFactory> AppWithEventsAsync(int count)
+    internal static async Task<PortalAppFactory> AppWithEventsAsync(int count)
     {
         var app = new PortalAppFactory();
         app.CreateClient();
@@ -99,10 +100,10 @@ public sealed class AuditChainTests
         return app;
     }
 
-    private static Task<PortalDbContext> Db(PortalAppFactory app) =>
+    internal static Task<PortalDbContext> Db(PortalAppFactory app) =>
         app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync();
 
-    private static async Task SqlAsync(PortalAppFactory app, string sql)
+    internal static async Task SqlAsync(PortalAppFactory app, string sql)
     {
         await using var db = await Db(app);
         await db.Database.ExecuteSqlRawAsync(sql);

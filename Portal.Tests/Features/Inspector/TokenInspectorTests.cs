@@ -19,13 +19,20 @@ public sealed class TokenInspectorTests(PortalAppFactory app) : IClassFixture<Po
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
-    private static OrgCaller Caller(TokenProject project, OrganizationRole role = OrganizationRole.Owner) =>
-        new(project.Org.Id, "test-user", role, false, new AuditActor(Portal.Data.Audit.AuditActorType.User, "test-user", project.Org.OwnerEmail, null, null));
+    /// A real member of the project's organization: services check the caller's membership on every call.
+    private async Task<OrgCaller> CallerAsync(TokenProject project, OrganizationRole role = OrganizationRole.Owner)
+    {
+        var email = role == OrganizationRole.Owner ? project.Org.OwnerEmail
+            : (await ApiActors.MemberAsync(app, project.Org.Owner, project.Org.Id, role.ToString())).Email;
+        using var scope = app.Services.CreateScope();
+        var user = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Portal.Data.Identity.PortalUser>>().FindByEmailAsync(email);
+        return new(project.Org.Id, user!.Id, role, false, new AuditActor(Portal.Data.Audit.AuditActorType.User, user.Id, email, null, null));
+    }
 
     private async Task<TokenInspection> InspectAsync(TokenProject project, string token, string? channel = null, string? uid = null)
     {
         using var scope = app.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<TokenInspector>().InspectAsync(Caller(project), new InspectRequest(token, channel, uid), Ct);
+        var result = await scope.ServiceProvider.GetRequiredService<TokenInspector>().InspectAsync(await CallerAsync(project), new InspectRequest(token, channel, uid), Ct);
         Assert.True(result.Ok, result.Error?.Message);
         return result.Value!;
     }
@@ -33,7 +40,7 @@ public sealed class TokenInspectorTests(PortalAppFactory app) : IClassFixture<Po
     private async Task<TokenResponse> MintAsync(TokenProject project, MintTestToken input, OrganizationRole role = OrganizationRole.Owner)
     {
         using var scope = app.Services.CreateScope();
-        var result = await scope.ServiceProvider.GetRequiredService<TestTokens>().MintAsync(Caller(project, role), project.ProjectId, input, Ct);
+        var result = await scope.ServiceProvider.GetRequiredService<TestTokens>().MintAsync(await CallerAsync(project, role), project.ProjectId, input, Ct);
         Assert.True(result.Ok, result.Error?.Message);
         return result.Value!;
     }
@@ -174,14 +181,14 @@ public sealed class TokenInspectorTests(PortalAppFactory app) : IClassFixture<Po
         var project = await TokenProject.CreateAsync(app);
         using var scope = app.Services.CreateScope();
         var tokens = scope.ServiceProvider.GetRequiredService<TestTokens>();
-        var auditor = await tokens.MintAsync(Caller(project, OrganizationRole.Auditor), project.ProjectId, new MintTestToken("rtc", "room", 1, null, null, null), Ct);
+        var auditor = await tokens.MintAsync(await CallerAsync(project, OrganizationRole.Auditor), project.ProjectId, new MintTestToken("rtc", "room", 1, null, null, null), Ct);
         Assert.Equal("role_forbidden", auditor.Error?.Code);
-        var wildcard = await tokens.MintAsync(Caller(project), project.ProjectId, new MintTestToken("rtc", "room", 0, null, null, null), Ct);
+        var wildcard = await tokens.MintAsync(await CallerAsync(project), project.ProjectId, new MintTestToken("rtc", "room", 0, null, null, null), Ct);
         Assert.Equal("uid_wildcard_not_allowed", wildcard.Error?.Code);
         var foreign = await TokenProject.CreateAsync(app);
-        var other = await tokens.MintAsync(Caller(project), foreign.ProjectId, new MintTestToken("rtc", "room", 1, null, null, null), Ct);
+        var other = await tokens.MintAsync(await CallerAsync(project), foreign.ProjectId, new MintTestToken("rtc", "room", 1, null, null, null), Ct);
         Assert.Equal(404, other.Error?.Status);
-        var service = await tokens.MintAsync(Caller(project), project.ProjectId, new MintTestToken("video", "room", 1, null, null, null), Ct);
+        var service = await tokens.MintAsync(await CallerAsync(project), project.ProjectId, new MintTestToken("video", "room", 1, null, null, null), Ct);
         Assert.Equal("service_invalid", service.Error?.Code);
         var rtm = await MintAsync(project, new MintTestToken("rtm", null, null, null, null, 300, UserId: "alice"));
         var decoded = await InspectAsync(project, rtm.Token);
@@ -195,8 +202,8 @@ public sealed class TokenInspectorTests(PortalAppFactory app) : IClassFixture<Po
         var project = await TokenProject.CreateAsync(app);
         using var scope = app.Services.CreateScope();
         var inspector = scope.ServiceProvider.GetRequiredService<TokenInspector>();
-        Assert.Equal("token_required", (await inspector.InspectAsync(Caller(project), new InspectRequest("  ", null, null), Ct)).Error?.Code);
-        Assert.Equal("token_too_long", (await inspector.InspectAsync(Caller(project), new InspectRequest(new string('a', 9000), null, null), Ct)).Error?.Code);
+        Assert.Equal("token_required", (await inspector.InspectAsync(await CallerAsync(project), new InspectRequest("  ", null, null), Ct)).Error?.Code);
+        Assert.Equal("token_too_long", (await inspector.InspectAsync(await CallerAsync(project), new InspectRequest(new string('a', 9000), null, null), Ct)).Error?.Code);
         var garbage = await InspectAsync(project, "hello");
         Assert.False(garbage.Valid);
         Assert.Equal(110, Find(garbage, "malformed").AgoraError);

@@ -19,6 +19,7 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.Factory app) : ICl
     public sealed class Factory() : PortalAppFactory(settings: new Dictionary<string, string?>
     {
         ["Portal:Jobs:RunServer"] = "false", ["Portal:Notifications:AllowLoopbackHttp"] = "true",
+        ["Portal:Notifications:AllowPrivateNetworks"] = "true", // the receiver listens on loopback
     }, clock: TestClock.Create());
 
     private FakeTimeProvider Clock => app.Clock!;

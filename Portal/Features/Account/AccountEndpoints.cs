@@ -51,7 +51,8 @@ public static class AccountEndpoints
     private static async Task<Results<Created<CreatedManagementToken>, ProblemHttpResult>> CreateTokenAsync(
         CreateManagementToken input, ClaimsPrincipal principal, ManagementTokenService tokens, AuditActorAccessor actors, CancellationToken ct)
     {
-        var (created, code, error) = await tokens.CreateAsync(UserId(principal), input, actors.Current(), ct);
+        var creator = Guid.TryParse(principal.FindFirstValue(AuditActorAccessor.TokenIdClaim), out var tokenId) ? tokenId : (Guid?)null;
+        var (created, code, error) = await tokens.CreateAsync(UserId(principal), input, actors.Current(), ct, creator);
         return created is null
             ? ApiProblems.Validation(code!, error!)
             : TypedResults.Created($"/api/v1/me/tokens/{created.Info.Id}", created);

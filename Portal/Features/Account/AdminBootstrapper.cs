@@ -88,7 +88,8 @@ public sealed class AdminBootstrapper(
         var prefix = ManagementTokenSecrets.PrefixOf(secret);
         var existing = await db.ManagementTokens.AsNoTracking().Where(t => t.Prefix == prefix).ToListAsync(ct);
         if (existing.Any(t => ManagementTokenSecrets.Matches(secret, t.SecretHash))) return;
-        await tokens.AddAsync(admin.Id, "bootstrap", secret, null, AuditActor.System, AuditEventType.ManagementTokenCreated, ct);
+        await tokens.AddAsync(admin.Id, "bootstrap", secret, null, AuditActor.System, AuditEventType.ManagementTokenCreated,
+            ManagementTokenKind.Bootstrap, ct);
         log.LogInformation("Created the bootstrap management token for {Email}", admin.Email);
     }
 

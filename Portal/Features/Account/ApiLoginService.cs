@@ -61,7 +61,7 @@ public sealed class ApiLoginService(
         var now = clock.GetUtcNow();
         var secret = ManagementTokenSecrets.NewToken();
         var created = await tokens.AddAsync(user.Id, $"API login {now:yyyy-MM-dd HH:mm}Z", secret, now + Lifetime,
-            actors.ForUser(user.Id, user.Email), AuditEventType.ManagementTokenIssuedForLogin, ct);
+            actors.ForUser(user.Id, user.Email), AuditEventType.ManagementTokenIssuedForLogin, ManagementTokenKind.Login, ct);
         return new ApiLoginResult(secret, created.ExpiresAt, 201, null, null);
     }
 

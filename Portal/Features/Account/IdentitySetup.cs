@@ -54,6 +54,9 @@ public static class IdentitySetup
             o.LogoutPath = "/Identity/Account/Logout";
             o.AccessDeniedPath = "/Identity/Account/AccessDenied";
         });
+        // A changed password or 2FA setting renews the security stamp; other sessions with the old one end this soon.
+        services.Configure<SecurityStampValidatorOptions>(o => o.ValidationInterval = SessionRevalidation.Interval);
+        services.AddScoped<Microsoft.AspNetCore.Components.Authorization.AuthenticationStateProvider, SessionRevalidation>();
         services.Configure<CookiePolicyOptions>(o =>
         {
             o.MinimumSameSitePolicy = SameSiteMode.Lax;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
 using Microsoft.Extensions.Options;
+using Portal.Security;
 
 namespace Portal.Features.Account;
 
@@ -20,16 +19,7 @@ public sealed class LoginThrottle(TimeProvider clock, IOptions<PortalOptions> op
     private TimeSpan Window => TimeSpan.FromMinutes(WindowMinutes);
 
     /// IPv4 addresses count one by one; IPv6 by /64, the block one subscriber usually holds.
-    public static string AddressOf(HttpContext? http)
-    {
-        var ip = http?.Connection.RemoteIpAddress;
-        if (ip is null) return "unknown";
-        if (ip.IsIPv4MappedToIPv6) ip = ip.MapToIPv4();
-        if (ip.AddressFamily != AddressFamily.InterNetworkV6) return ip.ToString();
-        var bytes = ip.GetAddressBytes();
-        Array.Clear(bytes, 8, 8);
-        return new IPAddress(bytes) + "/64";
-    }
+    public static string AddressOf(HttpContext? http) => ClientAddresses.Of(http);
 
     /// How long the address must wait before it may try again, or null when it may try now.
     public TimeSpan? RetryAfter(string address)

@@ -27,8 +27,10 @@ public sealed class ManagementTokenService(IDbContextFactory<PortalDbContext> db
     }
 
     /// Validates, creates and audits. Returns an error code and message instead of throwing for bad input.
+    /// <param name="creatorTokenId">The management token the request came with (API), or null (a signed-in UI session).
+    /// A token made by another token never outlives it: a stolen one-hour login token cannot mint a permanent one.</param>
     public async Task<(CreatedManagementToken? Created, string? ErrorCode, string? Error)> CreateAsync(
-        string userId, CreateManagementToken input, AuditActor actor, CancellationToken ct, AuditEventType type = AuditEventType.ManagementTokenCreated)
+        string userId, CreateManagementToken input, AuditActor actor, CancellationToken ct, Guid? creatorTokenId = null)
     {
         var name = input.Name?.Trim() ?? "";
         if (name.Length == 0) return (null, "name_required", "Give the token a name so you can recognise it later.");
@@ -37,14 +39,40 @@ public sealed class ManagementTokenService(IDbContextFactory<PortalDbContext> db
         if (input.ExpiresAt is { } expires && expires <= now)
             return (null, "expiry_in_past", "The expiry must be in the future; leave it empty for a token that does not expire.");
 
+        var expiresAt = input.ExpiresAt;
+        if (creatorTokenId is { } creatorId)
+        {
+            await using var db = await dbs.CreateDbContextAsync(ct);
+            var creator = await db.ManagementTokens.AsNoTracking().Where(t => t.Id == creatorId && t.UserId == userId)
+                .Select(t => new { t.ExpiresAt }).SingleOrDefaultAsync(ct);
+            if (creator is null) return (null, "token_unknown", "The token this request came with is no longer known: sign in again.");
+            if (creator.ExpiresAt is { } limit && (expiresAt is null || expiresAt > limit)) expiresAt = limit;
+        }
+
         var secret = ManagementTokenSecrets.NewToken();
-        var entity = await AddAsync(userId, name, secret, input.ExpiresAt, actor, type, ct);
+        var entity = await AddAsync(userId, name, secret, expiresAt, actor, AuditEventType.ManagementTokenCreated, ManagementTokenKind.Named, ct);
         return (new CreatedManagementToken(ToDto(entity), secret), null, null);
+    }
+
+    /// After the password was changed or reset, or 2FA turned on: every management token of the user stops working
+    /// (whoever held the old credentials may have made some), except the one the installation's configuration owns.
+    public async Task<int> RevokeAllAsync(string userId, AuditActor actor, string reason, CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var now = clock.GetUtcNow();
+        var live = await db.ManagementTokens.Where(t => t.UserId == userId && t.RevokedAt == null && t.Kind != ManagementTokenKind.Bootstrap)
+            .ToListAsync(ct);
+        live = live.Where(t => t.IsUsableAt(now)).ToList();
+        if (live.Count == 0) return 0;
+        foreach (var token in live) token.RevokedAt = now;
+        await audit.SaveAsync(db, actor, new AuditEntry(AuditEventType.ManagementTokensRevokedForCredentialChange, "user", userId,
+            new { reason, count = live.Count, prefixes = live.Select(t => t.Prefix).ToList() }), ct);
+        return live.Count;
     }
 
     /// Stores a token whose secret the caller already has (bootstrap) or just generated.
     internal async Task<ManagementToken> AddAsync(string userId, string name, string secret, DateTimeOffset? expiresAt,
-        AuditActor actor, AuditEventType type, CancellationToken ct)
+        AuditActor actor, AuditEventType type, ManagementTokenKind kind, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         var entity = new ManagementToken
@@ -56,10 +84,11 @@ public sealed class ManagementTokenService(IDbContextFactory<PortalDbContext> db
             SecretHash = ManagementTokenSecrets.Hash(secret),
             CreatedAt = clock.GetUtcNow(),
             ExpiresAt = expiresAt,
+            Kind = kind,
         };
         db.ManagementTokens.Add(entity);
         await audit.SaveAsync(db, actor, new AuditEntry(type, "management_token", entity.Id.ToString(),
-            new { name, prefix = entity.Prefix, expiresAt, userId }), ct);
+            new { name, prefix = entity.Prefix, expiresAt, userId, kind = kind.ToString() }), ct);
         return entity;
     }
 

@@ -24,12 +24,20 @@ public sealed class PortalSignInManager(
         var user = await UserManager.FindByNameAsync(userName);
         if (user is null)
         {
+            // As much work as checking a real password, so the answer's time does not tell which e-mails have accounts.
+            UserManager.PasswordHasher.VerifyHashedPassword(Unknown, UnknownHash(UserManager.PasswordHasher), password);
             await RecordAsync(null, userName, AuditEventType.LoginFailed, new { reason = "unknown_user" }, succeeded: false);
             await FailedFromAddressAsync();
             return SignInResult.Failed;
         }
         return await PasswordSignInAsync(user, password, isPersistent, lockoutOnFailure: true);
     }
+
+    private static readonly PortalUser Unknown = new() { Id = "unknown", UserName = "unknown" };
+    private static string? _unknownHash;
+
+    private static string UnknownHash(IPasswordHasher<PortalUser> hasher) =>
+        _unknownHash ??= hasher.HashPassword(Unknown, Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(18)));
 
     /// The client address is over its failed sign-in allowance (see LoginThrottle).
     public bool IsThrottled => throttle.RetryAfter(LoginThrottle.AddressOf(Context)) is not null;

@@ -21,14 +21,14 @@ public sealed record CreatedApiKey(ApiKeyDto Info, string Key);
 
 public static class ApiKeyScopeNames
 {
-    public static readonly string[] All = ["rtc", "rtm", "chat", "verify"];
+    public static readonly string[] All = ["rtc", "rtm", "chat", "chat_app", "verify"];
 
     public static IReadOnlyList<string> ToNames(ApiKeyScopes scopes) =>
         All.Where(n => scopes.HasFlag(Parse(n))).ToList();
 
     public static ApiKeyScopes Parse(string name) => name switch
     {
-        "rtc" => ApiKeyScopes.Rtc, "rtm" => ApiKeyScopes.Rtm, "chat" => ApiKeyScopes.Chat, "verify" => ApiKeyScopes.Verify,
+        "rtc" => ApiKeyScopes.Rtc, "rtm" => ApiKeyScopes.Rtm, "chat" => ApiKeyScopes.Chat, "chat_app" => ApiKeyScopes.ChatApp, "verify" => ApiKeyScopes.Verify,
         _ => ApiKeyScopes.None,
     };
 }

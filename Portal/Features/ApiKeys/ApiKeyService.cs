@@ -12,13 +12,14 @@ using Portal.Tokens;
 namespace Portal.Features.ApiKeys;
 
 /// API keys of one project, for the API keys tab and the management API.
-public sealed class ApiKeyService(TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup)
+public sealed class ApiKeyService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup)
 {
     public const int DefaultRateLimitPerMinute = 600;
     public const int MaxRateLimitPerMinute = 100_000;
 
     public async Task<Result<IReadOnlyList<ApiKeyDto>>> ListAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct)) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.ProjectId == projectId).ToListAsync(ct);
@@ -28,7 +29,7 @@ public sealed class ApiKeyService(TenantDb tenants, AuditLog audit, TimeProvider
 
     public async Task<Result<CreatedApiKey>> CreateAsync(OrgCaller caller, Guid projectId, CreateApiKey input, CancellationToken ct)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         var (key, error) = Validate(input, clock.GetUtcNow());
         if (error is not null) return error;
 
@@ -51,7 +52,7 @@ public sealed class ApiKeyService(TenantDb tenants, AuditLog audit, TimeProvider
     /// Takes effect on every instance within the cache poll interval (about a second).
     public async Task<Result<ApiKeyDto>> RevokeAsync(OrgCaller caller, Guid projectId, Guid keyId, CancellationToken ct)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.ProjectId == projectId, ct);
         if (key is null)
@@ -76,7 +77,10 @@ public sealed class ApiKeyService(TenantDb tenants, AuditLog audit, TimeProvider
         if (kind is null) return (null, ServiceError.Validation("kind_invalid", "The kind must be \"secret\" (servers) or \"publishable\" (browsers and apps).", "kind"));
         var scopeNames = input.Scopes ?? ["rtc"];
         if (scopeNames.Count == 0 || scopeNames.Any(s => !ApiKeyScopeNames.All.Contains(s)))
-            return (null, ServiceError.Validation("scopes_invalid", "Scopes must be one or more of rtc, rtm, chat, verify.", "scopes"));
+            return (null, ServiceError.Validation("scopes_invalid", "Scopes must be one or more of rtc, rtm, chat, chat_app, verify.", "scopes"));
+        if (kind == ApiKeyKind.Publishable && scopeNames.Contains("chat_app"))
+            return (null, ServiceError.Validation("scope_not_for_publishable_keys",
+                "The chat_app scope issues Chat app tokens, which are administrator credentials: only secret keys (on your server) may have it.", "scopes"));
         var origins = (input.AllowedOrigins ?? []).Select(o => o.Trim().TrimEnd('/')).Where(o => o.Length > 0).Distinct().ToList();
         if (origins.Count > 50 || origins.Any(o => !IsOrigin(o)))
             return (null, ServiceError.Validation("origins_invalid", "Allowed origins must be like https://app.example.com (scheme, host and optional port; at most 50).", "allowedOrigins"));

@@ -24,6 +24,15 @@ public sealed class AuditActorAccessor(IHttpContextAccessor http, CircuitClient 
             user.FindFirstValue(ClaimTypes.NameIdentifier), user.FindFirstValue(ClaimTypes.Email) ?? user.Identity.Name, ip, agent);
     }
 
+    /// The sign-in session of the current caller: the Blazor circuit, or the management token of an API request.
+    /// Null for a plain cookie request, which then has nothing to remember a proof by.
+    public string? Session()
+    {
+        if (circuit.Id is { } circuitId) return "circuit:" + circuitId;
+        var tokenId = http.HttpContext?.User.FindFirstValue(TokenIdClaim);
+        return tokenId is null ? null : "token:" + tokenId;
+    }
+
     /// For events about a user who is not (yet) signed in: failed logins, lockouts.
     public AuditActor ForUser(string? userId, string? email)
     {

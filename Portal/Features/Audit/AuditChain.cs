@@ -1,12 +1,30 @@
+using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
 using Portal.Data.Audit;
 
 namespace Portal.Features.Audit;
 
-public sealed record AuditChainResult(bool Intact, long EventsChecked, long? FirstBrokenSequence, string Message);
+/// A point of the chain recorded outside it: the sequence of an event and its hash, written `SEQ:HASH`.
+public sealed record AuditHead(long Sequence, string Hash)
+{
+    public override string ToString() => $"{Sequence.ToString(CultureInfo.InvariantCulture)}:{Hash}";
 
-/// Walks the whole chain in sequence order, streaming, and reports the first event that does not fit.
+    public static AuditHead? Parse(string? text)
+    {
+        var parts = text?.Trim().Split(':');
+        return parts is [var seq, var hash] && long.TryParse(seq, NumberStyles.None, CultureInfo.InvariantCulture, out var sequence)
+               && hash.Length == 64 && hash.All(char.IsAsciiHexDigitLower)
+            ? new AuditHead(sequence, hash)
+            : null;
+    }
+}
+
+public sealed record AuditChainResult(bool Intact, long EventsChecked, long? FirstBrokenSequence, string Message, AuditHead? Head = null);
+
+/// Walks the whole chain in sequence order, streaming, and reports the first event that does not fit. A chain that
+/// is consistent in itself can still have been cut short or re-hashed from some point on: holding it against a head
+/// recorded earlier (<paramref name="expect"/> of <see cref="VerifyAsync"/>) catches both.
 public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvider clock)
 {
     private long _checked;
@@ -16,14 +34,14 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
     /// How far the walk in this process has got, for the page's progress bar ("verify now").
     public (bool Running, long Checked, long Total) Progress => (Volatile.Read(ref _running) > 0, Interlocked.Read(ref _checked), Interlocked.Read(ref _total));
 
-    public async Task<AuditChainResult> VerifyAsync(CancellationToken ct)
+    public async Task<AuditChainResult> VerifyAsync(CancellationToken ct, AuditHead? expect = null)
     {
         Interlocked.Increment(ref _running);
-        try { return await WalkAsync(ct); }
+        try { return await WalkAsync(expect, ct); }
         finally { Interlocked.Decrement(ref _running); }
     }
 
-    private async Task<AuditChainResult> WalkAsync(CancellationToken ct)
+    private async Task<AuditChainResult> WalkAsync(AuditHead? expect, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         Interlocked.Exchange(ref _checked, 0);
@@ -31,6 +49,7 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
         var expectedSequence = 1L;
         var previous = AuditHasher.GenesisHash;
         long checkedCount = 0;
+        var headSeen = expect is { Sequence: 0, Hash: AuditHasher.GenesisHash }; // the empty chain's head
         await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
             string? problem = null;
@@ -40,8 +59,16 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
                     : $"event {e.Sequence} appears again: a row was inserted";
             else if (e.PreviousHash != previous)
                 problem = $"event {e.Sequence} does not link to its predecessor: a row was inserted, deleted or re-linked";
+            else if (!AuditHasher.IsKnownVersion(e.HashVersion))
+                problem = $"event {e.Sequence} claims an unknown hash version {e.HashVersion}: the row was edited";
             else if (AuditHasher.Compute(e) != e.Hash)
                 problem = $"event {e.Sequence} ({e.Type}) does not match its hash: the row was edited";
+            else if (expect is not null && e.Sequence == expect.Sequence)
+            {
+                if (e.Hash != expect.Hash)
+                    problem = $"event {e.Sequence} is not the one of the recorded head {expect}: the chain was rewritten from that point or earlier";
+                headSeen = true;
+            }
             if (problem is not null)
                 return new AuditChainResult(false, checkedCount, Math.Min(e.Sequence, expectedSequence), problem);
             previous = e.Hash;
@@ -50,7 +77,11 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
             if (checkedCount % 1000 == 0) Interlocked.Exchange(ref _checked, checkedCount);
         }
         Interlocked.Exchange(ref _checked, checkedCount);
-        return new AuditChainResult(true, checkedCount, null, $"{checkedCount} event(s) verified; the chain is intact");
+        if (expect is not null && !headSeen)
+            return new AuditChainResult(false, checkedCount, checkedCount + 1,
+                $"the chain ends at event {checkedCount}, before the recorded head {expect}: newer events were deleted");
+        var head = checkedCount == 0 ? null : new AuditHead(checkedCount, previous);
+        return new AuditChainResult(true, checkedCount, null, $"{checkedCount} event(s) verified; the chain is intact", head);
     }
 
     public async Task<AuditVerification?> LastVerificationAsync(CancellationToken ct)
@@ -59,10 +90,30 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
         return await db.AuditVerifications.AsNoTracking().OrderByDescending(v => v.Id).FirstOrDefaultAsync(ct);
     }
 
-    /// Verifies and records the outcome, so the UI can show the last result and its time.
-    public async Task<AuditChainResult> VerifyAndRecordAsync(CancellationToken ct)
+    /// The head the last intact walk reached: the chain only grows, so every later walk must still contain it.
+    public async Task<AuditHead?> LastVerifiedHeadAsync(CancellationToken ct)
     {
-        var result = await VerifyAsync(ct);
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var last = await db.AuditVerifications.AsNoTracking().Where(v => v.Intact && v.HeadSequence != null)
+            .OrderByDescending(v => v.Id).Select(v => new { v.HeadSequence, v.HeadHash }).FirstOrDefaultAsync(ct);
+        return last is { HeadSequence: { } sequence, HeadHash: { } hash } ? new AuditHead(sequence, hash) : null;
+    }
+
+    /// The newest event's sequence and hash as stored (not verified): what deliveries carry so that a receiver holds
+    /// a copy of the head outside Portal's database.
+    public async Task<AuditHead?> TailAsync(CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var tail = await db.AuditEvents.AsNoTracking().OrderByDescending(e => e.Sequence)
+            .Select(e => new { e.Sequence, e.Hash }).FirstOrDefaultAsync(ct);
+        return tail is null ? null : new AuditHead(tail.Sequence, tail.Hash);
+    }
+
+    /// Verifies and records the outcome with the head it reached, so the UI can show the last result and its time
+    /// and a later walk can be held against this head.
+    public async Task<AuditChainResult> VerifyAndRecordAsync(CancellationToken ct, AuditHead? expect = null)
+    {
+        var result = await VerifyAsync(ct, expect);
         await using var db = await dbs.CreateDbContextAsync(ct);
         db.AuditVerifications.Add(new AuditVerification
         {
@@ -70,7 +121,9 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
             Intact = result.Intact,
             EventsChecked = result.EventsChecked,
             FirstBrokenSequence = result.FirstBrokenSequence,
-            Message = result.Message,
+            Message = result.Message.Length <= 500 ? result.Message : result.Message[..500],
+            HeadSequence = result.Head?.Sequence,
+            HeadHash = result.Head?.Hash,
         });
         await db.SaveChangesAsync(ct);
         return result;

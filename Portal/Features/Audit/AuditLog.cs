@@ -76,8 +76,9 @@ public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
                 IpAddress = Truncate(actor.IpAddress, 64),
                 UserAgent = Truncate(actor.UserAgent, 512),
                 Succeeded = entry.Succeeded,
-                Details = entry.Details is null ? "{}" : JsonSerializer.Serialize(entry.Details, DetailsJson),
+                Details = DetailsOf(entry),
                 PreviousHash = previous,
+                HashVersion = AuditHasher.CurrentVersion,
                 Hash = "",
             };
             e.Hash = AuditHasher.Compute(e);
@@ -92,6 +93,16 @@ public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
         await db.AuditEvents.AsNoTracking().AnyAsync(e => e.Sequence >= ourFirstSequence, ct);
 
     private static readonly JsonSerializerOptions DetailsJson = new(JsonSerializerDefaults.Web);
+
+    /// Details say what matters in a few fields; a caller that lets request data grow them past this is cut short.
+    public const int MaxDetailsLength = 8000;
+
+    private static string DetailsOf(AuditEntry entry)
+    {
+        if (entry.Details is null) return "{}";
+        var json = JsonSerializer.Serialize(entry.Details, DetailsJson);
+        return json.Length <= MaxDetailsLength ? json : JsonSerializer.Serialize(new { truncated = true, length = json.Length }, DetailsJson);
+    }
 
     private static string? Truncate(string? value, int max) => value is null || value.Length <= max ? value : value[..max];
 }

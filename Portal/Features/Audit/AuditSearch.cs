@@ -10,11 +10,12 @@ using Portal.Features.Organizations;
 namespace Portal.Features.Audit;
 
 /// Whose events a reader may see: one organization's, or (platform admins) every event including those of no organization.
-public sealed record AuditScope(Guid? OrganizationId, AuditActor Actor)
+/// An organization's scope keeps its caller, whose membership every read checks again (an open page outlives it).
+public sealed record AuditScope(Guid? OrganizationId, AuditActor Actor, OrgCaller? Caller = null)
 {
     public bool IsPlatform => OrganizationId is null;
 
-    public static AuditScope For(OrgCaller caller) => new(caller.OrganizationId, caller.Actor);
+    public static AuditScope For(OrgCaller caller) => new(caller.OrganizationId, caller.Actor, caller);
 
     public static Result<AuditScope> Platform(ClaimsPrincipal user, AuditActor actor) => user.IsInRole(PortalRoles.PlatformAdmin)
         ? new AuditScope(null, actor)
@@ -25,7 +26,7 @@ public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, string? NextCurs
 
 /// The read side of the audit log for the page, the API and the exports. Newest first, keyset-paged on Sequence,
 /// so a page costs the same on the millionth event as on the first. Nothing here writes or deletes events.
-public sealed class AuditSearch(TenantDb tenants)
+public sealed class AuditSearch(TenantDb tenants, OrganizationAccess access)
 {
     /// Up to this many matches are counted for the page's pager; beyond it the page says "more than".
     public const int CountCap = 10_000;
@@ -86,9 +87,11 @@ public sealed class AuditSearch(TenantDb tenants)
     /// The filter as SQL, shaped so SQLite walks an index newest first and stops after a page (see the README's scale figures):
     /// a time range also becomes a Sequence range, and an area is matched as `Type / 100` rather than a range on Type, since
     /// without planner statistics SQLite would otherwise use a range index and sort every match of the organization.
-    internal static async Task<IQueryable<AuditEvent>> QueryAsync(PortalDbContext db, AuditScope scope, AuditFilter f, CancellationToken ct)
+    internal async Task<IQueryable<AuditEvent>> QueryAsync(PortalDbContext db, AuditScope scope, AuditFilter f, CancellationToken ct)
     {
         var q = db.AuditEvents.AsNoTracking();
+        if (scope.Caller is { } caller && await access.CheckAsync(caller, OrgNeed.Member, ct) is not null)
+            return q.Where(_ => false); // no longer a member: as if there were no events
         if (scope.OrganizationId is { } org) q = q.Where(e => e.OrganizationId == org);
         if (f.Before is { } before) q = q.Where(e => e.Sequence < before);
         if (f.From is { } from)

@@ -9,6 +9,7 @@ namespace Portal.Features.Audit;
 public sealed class CircuitClient
 {
     public ClaimsPrincipal? User { get; internal set; }
+    public string? Id { get; internal set; }
     public string? IpAddress { get; internal set; }
     public string? UserAgent { get; internal set; }
 }
@@ -18,6 +19,7 @@ internal sealed class CircuitClientHandler(CircuitClient client, AuthenticationS
     public override async Task OnCircuitOpenedAsync(Circuit circuit, CancellationToken ct)
     {
         var context = http.HttpContext;
+        client.Id = circuit.Id;
         client.IpAddress = context?.Connection.RemoteIpAddress?.ToString();
         client.UserAgent = context?.Request.Headers.UserAgent.ToString();
         client.User = (await auth.GetAuthenticationStateAsync()).User;

@@ -47,7 +47,7 @@ public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactor
     {
         await using var scope = scopes.CreateAsyncScope();
         var service = scope.ServiceProvider.GetRequiredService<CertificateService>();
-        var caller = new OrgCaller(project.OrganizationId, RecurringId, OrganizationRole.Owner, false, Actor);
+        var caller = OrgCaller.Job(project.OrganizationId, RecurringId, Actor);
 
         // Every step is conditional on the ring version this run's decision was based on: a run (or replica) that
         // read the ring before another one changed it changes nothing, instead of rotating a second time.

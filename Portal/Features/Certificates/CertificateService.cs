@@ -14,11 +14,12 @@ namespace Portal.Features.Certificates;
 /// The certificate ring of one project: Staged → Active → Previous (until its grace time) → Retired.
 /// Every change bumps the project's RingVersion, so of two concurrent changes one commits and the other
 /// gets 409; a filtered unique index also keeps the database from ever holding two Active certificates.
-public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup,
+public sealed class CertificateService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup,
     CertificateSecrets secrets, Reauthentication reauth)
 {
     public async Task<Result<IReadOnlyList<CertificateDto>>> ListAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await db.Projects.AsNoTracking().Include(p => p.Certificates).SingleOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;
@@ -97,8 +98,8 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
     public async Task<Result<RevealedCertificate>> RevealAsync(OrgCaller caller, Guid projectId, Guid certificateId,
         RevealCertificate proof, CancellationToken ct)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
-        if (await reauth.CheckAsync(caller.UserId, proof.Password, proof.Otp, ct) is { } reauthError) return reauthError;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
+        if (await reauth.CheckAsync(caller.UserId, caller.Session, proof.Password, proof.Otp, ct) is { } reauthError) return reauthError;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var certificate = await db.ProjectCertificates.AsNoTracking()
             .SingleOrDefaultAsync(c => c.Id == certificateId && c.ProjectId == projectId, ct);
@@ -141,7 +142,7 @@ public sealed class CertificateService(TenantDb tenants, AuditLog audit, TimePro
     private async Task<Result<CertificateDto>> ChangeRingAsync(OrgCaller caller, Guid projectId, int? ifRingVersion, CancellationToken ct,
         Func<PortalDbContext, Project, Result<(ProjectCertificate Certificate, List<AuditEntry> Events)>> change)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await lookup.FindTrackedAsync(db, projectId, ct);
         if (project is null) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;

@@ -5,20 +5,22 @@ using Portal.Data.Identity;
 
 namespace Portal.Features.Certificates;
 
-/// "Prove it is still you": the password or a current 2FA code, remembered for 5 minutes per user, before a
-/// secret is revealed. Wrong answers count towards the account's lockout like a failed sign-in.
+/// "Prove it is still you": the password or a current 2FA code, remembered for 5 minutes for the session that gave
+/// it (one UI circuit, or one management token), before a secret is revealed. Another session of the same user, say a
+/// stolen token, proves it for itself. Wrong answers count towards the account's lockout like a failed sign-in.
 public sealed class Reauthentication(IServiceScopeFactory scopes, TimeProvider clock)
 {
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(5);
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _confirmedAt = new();
+    private readonly ConcurrentDictionary<(string User, string Session), DateTimeOffset> _confirmedAt = new();
 
-    public bool IsFresh(string userId) =>
-        _confirmedAt.TryGetValue(userId, out var at) && clock.GetUtcNow() - at < Window;
+    /// <param name="session">From <see cref="Organizations.OrgCaller.Session"/>; without one nothing is remembered.</param>
+    public bool IsFresh(string userId, string? session) =>
+        session is not null && _confirmedAt.TryGetValue((userId, session), out var at) && clock.GetUtcNow() - at < Window;
 
-    public async Task<ServiceError?> CheckAsync(string userId, string? password, string? otp, CancellationToken ct)
+    public async Task<ServiceError?> CheckAsync(string userId, string? session, string? password, string? otp, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(password) && string.IsNullOrEmpty(otp))
-            return IsFresh(userId) ? null
+            return IsFresh(userId, session) ? null
                 : new ServiceError(401, "reauthentication_required", "Re-enter your password (or a code from your authenticator app) to reveal a secret.");
 
         await using var scope = scopes.CreateAsyncScope();
@@ -36,7 +38,11 @@ public sealed class Reauthentication(IServiceScopeFactory scopes, TimeProvider c
             await users.AccessFailedAsync(user);
             return new ServiceError(401, "reauthentication_failed", "That password or code is not right; try again.");
         }
-        _confirmedAt[userId] = clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        if (session is not null) _confirmedAt[(userId, session)] = now;
+        if (_confirmedAt.Count > 10_000) // sessions end without telling: forget the stale proofs
+            foreach (var (key, at) in _confirmedAt)
+                if (now - at >= Window) _confirmedAt.TryRemove(key, out _);
         return null;
     }
 }

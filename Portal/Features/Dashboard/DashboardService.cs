@@ -18,11 +18,12 @@ public sealed record DashboardFigures(long IssuedToday, long RefusedToday, long 
     int Projects, int ActiveKeys, IReadOnlyList<AttentionItem> Attention);
 
 /// The home page's figures and its "needs attention" list, for one organization.
-public sealed class DashboardService(TenantDb tenants, NotificationService notifications, TimeProvider clock)
+public sealed class DashboardService(OrganizationAccess access, TenantDb tenants, NotificationService notifications, TimeProvider clock)
 {
     /// <param name="lastCheck">The audit chain's last verification, which the page shows too (read once, by the page).</param>
     public async Task<DashboardFigures> GetAsync(OrgCaller caller, AuditVerification? lastCheck, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is not null) return new DashboardFigures(0, 0, 0, [], 0, 0, []);
         var now = clock.GetUtcNow();
         var today = UsageDays.Today(clock);
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);

@@ -14,7 +14,7 @@ namespace Portal.Features.Inspector;
 /// Decodes a pasted token and checks it against this organization's projects with the token API's own check
 /// (<see cref="TokenVerification.Check"/>). Runs in the server, touches no network, logs and stores nothing:
 /// a token is a credential.
-public sealed class TokenInspector(IssuanceCache projects, ProjectService projectNames, CertificateService certificates, TimeProvider clock)
+public sealed class TokenInspector(OrganizationAccess access, IssuanceCache projects, ProjectService projectNames, CertificateService certificates, TimeProvider clock)
 {
     public const int MaxTokenLength = 8192;
 
@@ -27,6 +27,7 @@ public sealed class TokenInspector(IssuanceCache projects, ProjectService projec
 
     public async Task<Result<TokenInspection>> InspectAsync(OrgCaller caller, InspectRequest request, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         var token = request.Token?.Trim() ?? "";
         if (token.Length == 0) return ServiceError.Validation("token_required", "Paste a token that starts with 006 or 007.", "token");
         if (token.Length > MaxTokenLength) return ServiceError.Validation("token_too_long", $"Tokens are far shorter than {MaxTokenLength} characters: check what was pasted.", "token");

@@ -6,6 +6,8 @@ using Portal.Features.Organizations;
 using Portal.Data;
 using Portal.Data.Notifications;
 using Portal.Data.Tenancy;
+using Portal.Features.Audit;
+using Portal.Security.Outbound;
 
 namespace Portal.Features.Notifications;
 
@@ -14,7 +16,7 @@ namespace Portal.Features.Notifications;
 /// attempt scheduled with backoff (1 min, 5 min, 30 min, 2 h, 6 h), after which the notification is failed.
 /// Receivers get at-least-once delivery and de-duplicate on the `id` (also sent as `Portal-Delivery`).
 public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationService notifications, SmtpMail mailer,
-    IHttpClientFactory http, IBackgroundJobClient jobs, TimeProvider clock, ILogger<NotificationDeliveryJob> log)
+    IHttpClientFactory http, IBackgroundJobClient jobs, AuditChain chain, TimeProvider clock, ILogger<NotificationDeliveryJob> log)
 {
     public const string HttpClientName = "portal-webhooks";
 
@@ -65,8 +67,10 @@ public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationServic
         }
         catch (Exception ex) when (ex is HttpRequestException or TaskCanceledException or System.Net.Mail.SmtpException or InvalidOperationException)
         {
-            // The exception type and message only: they name the host or status, never the secret.
-            return (false, null, Trim($"{ex.GetType().Name}: {ex.Message}"));
+            // The tenant sees the outcome's class only: a connection error's text would map hosts and ports of the
+            // network Portal runs in. The operator's log has the type (never the secret).
+            log.LogInformation("Notification {Id} delivery error: {Error}", n.Id, ex is OutboundAddressRefusedException ? "address not allowed" : ex.GetType().Name);
+            return (false, null, Outcome(ex));
         }
     }
 
@@ -75,14 +79,14 @@ public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationServic
         if (settings?.WebhookUrl is not { } url || settings.ProtectedWebhookSecret is not { } protectedSecret)
             return (false, null, "No webhook is configured any more.");
         if (notifications.UrlProblem(url) is { } problem) return (false, null, problem);
-        var body = Body(n);
+        var body = Body(n, await chain.TailAsync(ct));
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(notifications.Unprotect(protectedSecret), now.ToUnixTimeSeconds(), body));
         request.Headers.Add("Portal-Event", n.Kind);
         request.Headers.Add("Portal-Delivery", n.Id.ToString());
         using var response = await http.CreateClient(HttpClientName).SendAsync(request, ct);
         var code = (int)response.StatusCode;
-        return response.IsSuccessStatusCode ? (true, code, null) : (false, code, $"The receiver answered {code} {response.ReasonPhrase}.");
+        return response.IsSuccessStatusCode ? (true, code, null) : (false, code, $"failed: HTTP {code}");
     }
 
     private async Task<(bool, int?, string?)> MailAsync(Notification n, NotificationSettings? settings, CancellationToken ct)
@@ -90,13 +94,23 @@ public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationServic
         var to = LineList.Split(settings?.EmailRecipients ?? "");
         if (!mailer.IsConfigured || to.Length == 0) return (false, null, "No SMTP server or recipients are configured any more.");
         var data = JsonSerializer.Serialize(JsonDocument.Parse(n.Payload).RootElement, new JsonSerializerOptions { WriteIndented = true });
-        await mailer.SendAsync(to, $"[Portal] {n.Subject}", $"{n.Subject}\n\nEvent: {n.Kind}\nCreated: {n.CreatedAt:u}\n\n{data}\n", ct);
+        var head = await chain.TailAsync(ct);
+        await mailer.SendAsync(to, $"[Portal] {n.Subject}",
+            $"{n.Subject}\n\nEvent: {n.Kind}\nCreated: {n.CreatedAt:u}\nAudit chain head: {head?.ToString() ?? "none"}\n\n{data}\n", ct);
         return (true, null, null);
     }
 
-    /// The webhook body: an envelope with a stable `type` and the event's `data`.
-    public static string Body(Notification n) =>
-        $$"""{"id":"{{n.Id}}","type":{{JsonSerializer.Serialize(n.Kind)}},"organizationId":"{{n.OrganizationId}}","createdAt":{{JsonSerializer.Serialize(n.CreatedAt)}},"subject":{{JsonSerializer.Serialize(n.Subject)}},"data":{{n.Payload}}}""";
+    /// The webhook body: an envelope with a stable `type`, the event's `data` and the audit chain's head at delivery
+    /// (`SEQ:HASH`), so receivers keep a copy of the head outside Portal (`Portal audit verify --expect-head`).
+    public static string Body(Notification n, AuditHead? head) =>
+        $$"""{"id":"{{n.Id}}","type":{{JsonSerializer.Serialize(n.Kind)}},"organizationId":"{{n.OrganizationId}}","createdAt":{{JsonSerializer.Serialize(n.CreatedAt)}},"subject":{{JsonSerializer.Serialize(n.Subject)}},"auditHead":{{JsonSerializer.Serialize(head?.ToString())}},"data":{{n.Payload}}}""";
 
-    private static string Trim(string text) => text.Length <= 500 ? text : text[..500];
+    /// What the tenant is shown of a failed attempt: delivered / failed with an HTTP status, a timeout or a refusal.
+    internal static string Outcome(Exception ex) => ex switch
+    {
+        TaskCanceledException => "failed: timeout",
+        System.Net.Mail.SmtpException => "failed: the mail server did not accept the message",
+        InvalidOperationException => "failed: not sent",
+        _ => "failed: refused (the receiver could not be reached, or its address is not one Portal calls)",
+    };
 }

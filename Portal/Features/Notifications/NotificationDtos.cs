@@ -1,6 +1,8 @@
 namespace Portal.Features.Notifications;
 
-public sealed record NotificationSettingsDto(string? WebhookUrl, string? WebhookSecretPrefix, IReadOnlyList<string> EmailRecipients, bool EmailAvailable);
+/// Members who cannot change the settings (Auditors) see the webhook's host only: some receivers put a secret in the URL.
+public sealed record NotificationSettingsDto(string? WebhookUrl, string? WebhookSecretPrefix, IReadOnlyList<string> EmailRecipients, bool EmailAvailable,
+    string? WebhookHost = null);
 
 public sealed record UpdateNotificationSettings(string? WebhookUrl, IReadOnlyList<string>? EmailRecipients, bool RotateSecret = false);
 

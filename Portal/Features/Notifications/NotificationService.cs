@@ -12,13 +12,14 @@ using Portal.Data.Tenancy;
 using Portal.Features.Audit;
 using Portal.Features.Organizations;
 using Portal.Security;
+using Portal.Security.Outbound;
 
 namespace Portal.Features.Notifications;
 
 /// Delivery settings of an organization (the audit records the webhook's host only: some receivers put a token in
 /// the URL), and the one way to raise a notification: one row per configured
 /// channel, unique per (channel, kind, dedup key), then a Hangfire job delivers it.
-public sealed class NotificationService(TenantDb tenants, AuditLog audit, TimeProvider clock, IDataProtectionProvider protection,
+public sealed class NotificationService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock, IDataProtectionProvider protection,
     IOptions<NotificationOptions> options, SmtpMail mailer, IBackgroundJobClient jobs)
 {
     public const int RecentDeliveries = 20;
@@ -26,13 +27,15 @@ public sealed class NotificationService(TenantDb tenants, AuditLog audit, TimePr
 
     public async Task<NotificationSettingsDto> GetAsync(OrgCaller caller, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is not null) return Dto((NotificationSettings?)null);
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
-        return Dto(await db.NotificationSettings.AsNoTracking().SingleOrDefaultAsync(ct));
+        var dto = Dto(await db.NotificationSettings.AsNoTracking().SingleOrDefaultAsync(ct));
+        return caller.CanManage ? dto : dto with { WebhookUrl = null };
     }
 
     public async Task<Result<NotificationSettingsSaved>> UpdateAsync(OrgCaller caller, UpdateNotificationSettings input, CancellationToken ct)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         var url = string.IsNullOrWhiteSpace(input.WebhookUrl) ? null : input.WebhookUrl.Trim();
         if (url is not null && UrlProblem(url) is { } problem) return ServiceError.Validation("webhook_url_invalid", problem, "webhookUrl");
         var recipients = (input.EmailRecipients ?? []).Select(r => r.Trim()).Where(r => r.Length > 0).Distinct(StringComparer.OrdinalIgnoreCase).ToList();
@@ -73,7 +76,7 @@ public sealed class NotificationService(TenantDb tenants, AuditLog audit, TimePr
     /// Queues a `test` notification on every configured channel.
     public async Task<Result<int>> SendTestAsync(OrgCaller caller, CancellationToken ct)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         var raised = await RaiseAsync(caller.OrganizationId, "test", Guid.NewGuid().ToString("N"), "Test notification from Portal",
             new { message = "Your webhook receives Portal's notifications." }, ct);
         return raised == 0 ? ServiceError.Conflict("no_channel", "Set a webhook URL (or e-mail recipients with SMTP configured) first.") : raised;
@@ -110,6 +113,7 @@ public sealed class NotificationService(TenantDb tenants, AuditLog audit, TimePr
 
     public async Task<IReadOnlyList<DeliveryDto>> RecentAsync(OrgCaller caller, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is not null) return [];
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var rows = await db.Notifications.AsNoTracking().Include(n => n.AttemptLog)
             .OrderByDescending(n => n.CreatedAt).Take(RecentDeliveries).ToListAsync(ct);
@@ -119,6 +123,7 @@ public sealed class NotificationService(TenantDb tenants, AuditLog audit, TimePr
     /// Notifications that gave up, or are failing and waiting for a retry, in the last 7 days (the dashboard's warning).
     public async Task<int> FailingCountAsync(OrgCaller caller, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is not null) return 0;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var since = clock.GetUtcNow().AddDays(-7);
         return await db.Notifications.CountAsync(n => n.CreatedAt >= since &&
@@ -134,11 +139,14 @@ public sealed class NotificationService(TenantDb tenants, AuditLog audit, TimePr
         if (uri.UserInfo.Length > 0) return "Put no user name or password in the webhook URL; verify the signature instead.";
         if (uri.Scheme == "http" && !(options.Value.AllowLoopbackHttp && uri.IsLoopback))
             return "The webhook URL must use https:// (the body carries usage figures of your organization).";
+        if (!OutboundHttp.IsAllowedLiteral(uri.Host, options.Value.AllowPrivateNetworks))
+            return "The webhook URL must name a public host: loopback, link-local and private addresses are not called.";
         return null;
     }
 
     private NotificationSettingsDto Dto(NotificationSettings? s) =>
-        new(s?.WebhookUrl, s?.WebhookSecretPrefix, LineList.Split(s?.EmailRecipients ?? ""), mailer.IsConfigured);
+        new(s?.WebhookUrl, s?.WebhookSecretPrefix, LineList.Split(s?.EmailRecipients ?? ""), mailer.IsConfigured,
+            s?.WebhookUrl is { } url && Uri.TryCreate(url, UriKind.Absolute, out var uri) ? uri.Host : null);
 
     internal static DeliveryDto Dto(Notification n) => new(n.Id, n.Channel.ToString().ToLowerInvariant(), n.Kind, n.Subject, n.Status.ToString(),
         n.Attempts, n.CreatedAt, n.DeliveredAt, n.Status == NotificationStatus.Pending ? n.NextAttemptAt : null, n.LastError,

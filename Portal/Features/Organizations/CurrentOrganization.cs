@@ -8,23 +8,21 @@ namespace Portal.Features.Organizations;
 
 /// The organization the admin UI is showing, per circuit: the user's stored choice while they are still a
 /// member, else their first organization. Pages get an <see cref="OrgCaller"/> from here, never from the URL.
+/// Nothing is cached: a page asks on every load, so a membership or role that changed shows at once (and the
+/// services check the caller again on every call, see <see cref="OrganizationAccess.CheckAsync"/>).
 public sealed class CurrentOrganization(AuthenticationStateProvider auth, OrganizationAccess access, TenantDb tenants)
 {
-    private Result<OrgCaller>? _resolved;
-    private IReadOnlyList<OrganizationSummary>? _mine;
-
     public async Task<ClaimsPrincipal> UserAsync() => (await auth.GetAuthenticationStateAsync()).User;
 
     public async Task<IReadOnlyList<OrganizationSummary>> MineAsync(CancellationToken ct = default)
     {
         var user = await UserAsync();
-        return _mine ??= await access.MineAsync(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", ct);
+        return await access.MineAsync(user.FindFirstValue(ClaimTypes.NameIdentifier) ?? "", ct);
     }
 
     /// The caller for the current organization, or null when the user belongs to none (or the refusal, e.g. 2FA required).
     public async Task<Result<OrgCaller>?> GetAsync(CancellationToken ct = default)
     {
-        if (_resolved is not null) return _resolved;
         var mine = await MineAsync(ct);
         if (mine.Count == 0) return null;
         var user = await UserAsync();
@@ -32,7 +30,7 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Organi
         await using var db = await tenants.GlobalAsync(ct);
         var stored = await db.Users.Where(u => u.Id == userId).Select(u => u.CurrentOrganizationId).SingleOrDefaultAsync(ct);
         var orgId = mine.Any(o => o.Id == stored) ? stored!.Value : mine[0].Id;
-        return _resolved = await access.ResolveAsync(user, orgId, ct);
+        return await access.ResolveAsync(user, orgId, ct);
     }
 
     public async Task SwitchAsync(Guid organizationId, CancellationToken ct = default)
@@ -41,6 +39,5 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Organi
         var userId = (await UserAsync()).FindFirstValue(ClaimTypes.NameIdentifier)!;
         await using var db = await tenants.GlobalAsync(ct);
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.CurrentOrganizationId, organizationId), ct);
-        _resolved = null;
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Portal.Api;
@@ -11,7 +12,7 @@ using Portal.Security;
 namespace Portal.Features.Organizations;
 
 /// One-time invitation links, valid 72 hours. Owners invite members; platform admins invite a first owner.
-public sealed class InvitationService(TenantDb tenants, AuditLog audit, TimeProvider clock, IServiceScopeFactory scopes,
+public sealed class InvitationService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock, IServiceScopeFactory scopes,
     InvitationMailer mailer)
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromHours(72);
@@ -19,7 +20,7 @@ public sealed class InvitationService(TenantDb tenants, AuditLog audit, TimeProv
 
     public async Task<Result<CreatedInvitation>> CreateAsync(OrgCaller caller, InviteMember input, string baseUrl, CancellationToken ct)
     {
-        if (caller.RequireOwnerOrPlatformAdmin() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.OwnerOrPlatformAdmin, ct) is { } forbidden) return forbidden;
         var email = input.Email?.Trim() ?? "";
         if (email.Length is < 3 or > 256 || !email.Contains('@') || email.StartsWith('@') || email.EndsWith('@'))
             return ServiceError.Validation("email_invalid", "Enter the email address of the person to invite.", "email");
@@ -49,49 +50,61 @@ public sealed class InvitationService(TenantDb tenants, AuditLog audit, TimeProv
 
     public async Task<IReadOnlyList<InvitationDto>> ListAsync(OrgCaller caller, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is not null) return [];
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var rows = await db.Invitations.AsNoTracking().ToListAsync(ct);
         return rows.OrderByDescending(i => i.CreatedAt)
             .Select(i => new InvitationDto(i.Id, i.Email, i.Role, i.CreatedAt, i.ExpiresAt, i.AcceptedAt, i.RevokedAt)).ToList();
     }
 
-    /// Anonymous: the token is the credential. New people set their password; existing users confirm theirs.
-    public async Task<Result<AcceptedInvitation>> AcceptAsync(AcceptInvitation input, AuditActor actor, CancellationToken ct)
+    /// What an invitation link is for, before it is accepted: the invited e-mail and whether it already has an account
+    /// (then the invitee signs in first instead of choosing a password). The token is the credential.
+    public async Task<Result<InvitationPreview>> PreviewAsync(string? token, CancellationToken ct)
     {
-        if (string.IsNullOrWhiteSpace(input.Token) || input.Token.Length > 200)
-            return ServiceError.Validation("invitation_invalid", "This invitation link is not valid: ask for a new one.", "token");
-        if (string.IsNullOrEmpty(input.Password))
-            return ServiceError.Validation("password_required", "Choose a password of at least 12 characters.", "password");
+        var (invitation, refusal) = await FindPendingAsync(token, ct);
+        if (refusal is not null) return refusal;
+        await using var scope = scopes.CreateAsyncScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        return new InvitationPreview(invitation!.Email, await users.FindByEmailAsync(invitation.Email) is not null);
+    }
 
-        // The invitation's organization is unknown until its secret is looked up.
-        await using var lookup = await tenants.UnfilteredAsync("invitation lookup by secret", ct);
-        var hash = Hash(input.Token.Trim());
-        var invitation = await lookup.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
+    /// The token is the credential for a new person, who sets a password here. A person who already has an account
+    /// must be signed in as that account (<paramref name="signedIn"/>: the UI's session, or the API's management token):
+    /// no password is ever checked here, so an invitation cannot be used to guess one, and the sign-in that came first
+    /// obeyed lockout, the address throttle and 2FA.
+    public async Task<Result<AcceptedInvitation>> AcceptAsync(AcceptInvitation input, ClaimsPrincipal? signedIn, AuditActor actor, CancellationToken ct)
+    {
+        var (invitation, refusal) = await FindPendingAsync(input.Token, ct);
+        if (refusal is not null) return refusal;
         var now = clock.GetUtcNow();
-        if (invitation is null || invitation.RevokedAt is not null)
-            return ServiceError.Validation("invitation_invalid", "This invitation link is not valid: ask for a new one.", "token");
-        if (invitation.AcceptedAt is not null)
-            return ServiceError.Conflict("invitation_used", "This invitation has already been accepted: sign in instead.");
-        if (invitation.ExpiresAt <= now)
-            return new ServiceError(410, "invitation_expired", "This invitation expired (links are valid for 72 hours): ask for a new one.");
-        var org = await lookup.Organizations.AsNoTracking().SingleAsync(o => o.Id == invitation.OrganizationId, ct);
+        await using var lookup = await tenants.UnfilteredAsync("the invited organization", ct);
+        var org = await lookup.Organizations.AsNoTracking().SingleAsync(o => o.Id == invitation!.OrganizationId, ct);
 
         await using var scope = scopes.CreateAsyncScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
-        var user = await users.FindByEmailAsync(invitation.Email);
+        var user = await users.FindByEmailAsync(invitation!.Email);
+        var signedInId = signedIn?.Identity?.IsAuthenticated == true ? signedIn.FindFirstValue(ClaimTypes.NameIdentifier) : null;
         var created = false;
         if (user is null)
         {
+            if (string.IsNullOrEmpty(input.Password))
+                return ServiceError.Validation("password_required", "Choose a password of at least 12 characters.", "password");
             user = new PortalUser { UserName = invitation.Email, Email = invitation.Email, EmailConfirmed = true, CreatedAt = now };
             var result = await users.CreateAsync(user, input.Password);
             if (!result.Succeeded)
                 return ServiceError.Validation("password_invalid", string.Join(" ", result.Errors.Select(e => e.Description)), "password");
             created = true;
         }
-        else if (!await users.CheckPasswordAsync(user, input.Password))
+        else if (signedInId is null)
         {
-            return ServiceError.Validation("password_mismatch",
-                $"{invitation.Email} already has a Portal account: enter its current password to join {org.Name}.", "password");
+            return new ServiceError(401, "sign_in_required",
+                $"{invitation.Email} already has a Portal account: sign in as {invitation.Email} first, then open the invitation link again " +
+                "(through the API: send that account's management token).");
+        }
+        else if (signedInId != user.Id)
+        {
+            return ServiceError.Forbidden("invitation_other_account",
+                $"This invitation is for {invitation.Email}, but you are signed in as someone else: sign out, then sign in as {invitation.Email}.");
         }
 
         await using var db = await tenants.ForOrganizationAsync(invitation.OrganizationId, ct);
@@ -110,6 +123,56 @@ public sealed class InvitationService(TenantDb tenants, AuditLog audit, TimeProv
             return ServiceError.Conflict("invitation_used", "This invitation was accepted at the same moment in another window: sign in instead.");
         }
         return new AcceptedInvitation(org.Id, org.Name, invitation.Email, created);
+    }
+
+    /// Withdraws a pending invitation: its link stops working at once. Owners (and platform admins) only, audited.
+    public async Task<ServiceError?> RevokeAsync(OrgCaller caller, Guid invitationId, CancellationToken ct)
+    {
+        if (await access.CheckAsync(caller, OrgNeed.OwnerOrPlatformAdmin, ct) is { } forbidden) return forbidden;
+        await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
+        var invitation = await db.Invitations.SingleOrDefaultAsync(i => i.Id == invitationId, ct);
+        if (invitation is null) return ServiceError.NotFound("invitation");
+        if (invitation.AcceptedAt is not null)
+            return ServiceError.Conflict("invitation_used", "This invitation was already accepted: remove the member instead.");
+        if (invitation.RevokedAt is not null) return null;
+        invitation.RevokedAt = clock.GetUtcNow();
+        await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.InvitationRevoked, "invitation", invitation.Id.ToString(),
+            new { email = invitation.Email, role = invitation.Role.ToString(), reason = "revoked" }, caller.OrganizationId), ct);
+        return null;
+    }
+
+    /// The pending invitations a member sent, revoked when the member is removed (in the caller's transaction):
+    /// an invitation must not outlive the inviter's right to invite.
+    internal async Task<List<AuditEntry>> RevokeSentByAsync(Data.PortalDbContext db, Guid organizationId, string inviterUserId, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var pending = await db.Invitations.Where(i => i.InvitedByUserId == inviterUserId && i.AcceptedAt == null && i.RevokedAt == null)
+            .ToListAsync(ct);
+        var entries = new List<AuditEntry>();
+        foreach (var invitation in pending.Where(i => i.ExpiresAt > now))
+        {
+            invitation.RevokedAt = now;
+            entries.Add(new AuditEntry(AuditEventType.InvitationRevoked, "invitation", invitation.Id.ToString(),
+                new { email = invitation.Email, role = invitation.Role.ToString(), reason = "inviter_removed" }, organizationId));
+        }
+        return entries;
+    }
+
+    private async Task<(Invitation? Invitation, ServiceError? Refusal)> FindPendingAsync(string? token, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(token) || token.Length > 200)
+            return (null, ServiceError.Validation("invitation_invalid", "This invitation link is not valid: ask for a new one.", "token"));
+        // The invitation's organization is unknown until its secret is looked up.
+        await using var lookup = await tenants.UnfilteredAsync("invitation lookup by secret", ct);
+        var hash = Hash(token.Trim());
+        var invitation = await lookup.Invitations.AsNoTracking().SingleOrDefaultAsync(i => i.TokenHash == hash, ct);
+        if (invitation is null || invitation.RevokedAt is not null)
+            return (null, ServiceError.Validation("invitation_invalid", "This invitation link is not valid (it may have been withdrawn): ask for a new one.", "token"));
+        if (invitation.AcceptedAt is not null)
+            return (null, ServiceError.Conflict("invitation_used", "This invitation has already been accepted: sign in instead."));
+        if (invitation.ExpiresAt <= clock.GetUtcNow())
+            return (null, new ServiceError(410, "invitation_expired", "This invitation expired (links are valid for 72 hours): ask for a new one."));
+        return (invitation, null);
     }
 
     private static byte[] Hash(string token) => RandomSecrets.Sha256(token);

@@ -8,10 +8,11 @@ using Portal.Features.Audit;
 namespace Portal.Features.Organizations;
 
 /// Members of one organization: list, change role, remove. The last Owner can be neither demoted nor removed.
-public sealed class MemberService(TenantDb tenants, AuditLog audit)
+public sealed class MemberService(InvitationService invitations, OrganizationAccess access, TenantDb tenants, AuditLog audit)
 {
     public async Task<IReadOnlyList<MemberDto>> ListAsync(OrgCaller caller, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is not null) return [];
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         return await db.Memberships.AsNoTracking().OrderBy(m => m.User!.Email)
             .Select(m => new MemberDto(m.Id, m.UserId, m.User!.Email ?? "", m.Role, m.User.TwoFactorEnabled, m.User.LastSignInAt, m.CreatedAt))
@@ -20,7 +21,7 @@ public sealed class MemberService(TenantDb tenants, AuditLog audit)
 
     public async Task<Result<MemberDto>> ChangeRoleAsync(OrgCaller caller, Guid membershipId, ChangeRole input, CancellationToken ct)
     {
-        if (caller.RequireOwner() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Owner, ct) is { } forbidden) return forbidden;
         if (input.Role is not { } role || !Enum.IsDefined(role))
             return ServiceError.Validation("role_invalid", "The role must be Owner, Admin or Auditor.", "role");
 
@@ -40,7 +41,7 @@ public sealed class MemberService(TenantDb tenants, AuditLog audit)
 
     public async Task<ServiceError?> RemoveAsync(OrgCaller caller, Guid membershipId, CancellationToken ct)
     {
-        if (caller.RequireOwner() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Owner, ct) is { } forbidden) return forbidden;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         var member = await db.Memberships.Include(m => m.User).SingleOrDefaultAsync(m => m.Id == membershipId, ct);
@@ -48,8 +49,12 @@ public sealed class MemberService(TenantDb tenants, AuditLog audit)
         if (member.Role == OrganizationRole.Owner && await IsLastOwnerAsync(db, ct))
             return ServiceError.Conflict("last_owner", "This is the organization's only Owner: make someone else Owner before removing them.");
         db.Memberships.Remove(member);
-        await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.MemberRemoved, "member", member.UserId,
-            new { email = member.User!.Email, role = member.Role.ToString() }, caller.OrganizationId), ct);
+        var entries = new List<AuditEntry>
+        {
+            new(AuditEventType.MemberRemoved, "member", member.UserId, new { email = member.User!.Email, role = member.Role.ToString() }, caller.OrganizationId),
+        };
+        entries.AddRange(await invitations.RevokeSentByAsync(db, caller.OrganizationId, member.UserId, ct));
+        await audit.SaveAsync(db, caller.Actor, entries, ct);
         await tx.CommitAsync(ct);
         return null;
     }

@@ -3,15 +3,60 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Api;
 using Portal.Data.Audit;
 using Portal.Data.Identity;
+using Portal.Data.Organizations;
 using Portal.Data.Tenancy;
 using Portal.Features.Audit;
 
 namespace Portal.Features.Organizations;
 
+/// What a service call needs of its caller, checked against the database on every call by <see cref="OrganizationAccess.CheckAsync"/>.
+public enum OrgNeed { Member, Manage, Owner, OwnerOrPlatformAdmin }
+
 /// Turns (signed-in user, organization id) into an <see cref="OrgCaller"/>, or the refusal to answer.
 /// A non-member gets exactly what a missing organization gets (404); the attempt is audited.
-public sealed class OrganizationAccess(TenantDb tenants, AuditLog audit, AuditActorAccessor actors)
+public sealed class OrganizationAccess(TenantDb tenants, AuditThrottle auditThrottle, AuditActorAccessor actors, OrganizationChanges changes)
 {
+    /// Whether <paramref name="caller"/> may still do what <paramref name="need"/> says, read now from the database: an
+    /// <see cref="OrgCaller"/> may have been made minutes ago (an open page), and a member removed, demoted or whose
+    /// organization was disabled or now requires 2FA must lose access at once. One query. When the caller's standing
+    /// changed, <see cref="OrganizationChanges"/> tells the circuit, so an open page redraws with what is left.
+    public async Task<ServiceError?> CheckAsync(OrgCaller caller, OrgNeed need, CancellationToken ct)
+    {
+        if (caller.IsJob) return null;
+        await using var db = await tenants.UnfilteredAsync("the caller's membership, checked on every call", ct);
+        var now = await (from o in db.Organizations.AsNoTracking()
+                         where o.Id == caller.OrganizationId
+                         select new
+                         {
+                             o.IsDisabled,
+                             o.RequireTwoFactor,
+                             Role = db.Memberships.Where(m => m.OrganizationId == o.Id && m.UserId == caller.UserId).Select(m => (OrganizationRole?)m.Role).FirstOrDefault(),
+                             TwoFactor = db.Users.Where(u => u.Id == caller.UserId).Select(u => u.TwoFactorEnabled).FirstOrDefault(),
+                             PlatformAdmin = db.UserRoles.Any(ur => ur.UserId == caller.UserId
+                                 && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == PortalRoles.PlatformAdmin)),
+                         }).SingleOrDefaultAsync(ct);
+
+        ServiceError? refusal = null;
+        var actingAsAdmin = caller.Role is null && caller.IsPlatformAdmin; // a platform admin working on an organization they are not in
+        if (now is null || (now.Role is null && !(actingAsAdmin && now.PlatformAdmin)))
+            refusal = new ServiceError(404, "not_found", "You are not a member of this organization (any more): ask one of its Owners to invite you again.");
+        else if (now.Role is not null && !now.PlatformAdmin && now.IsDisabled)
+            refusal = ServiceError.Forbidden("organization_disabled", "This organization is disabled; ask the platform administrator to enable it.");
+        else if (now.Role is not null && !now.PlatformAdmin && now.RequireTwoFactor && !now.TwoFactor)
+            refusal = ServiceError.Forbidden("two_factor_required", "This organization requires two-factor authentication: turn it on under Account → Two-factor authentication.");
+
+        if (refusal is not null || now!.Role != caller.Role || now.PlatformAdmin != caller.IsPlatformAdmin) changes.Changed(caller.OrganizationId);
+        if (refusal is not null) return refusal;
+        var live = caller with { Role = now!.Role, IsPlatformAdmin = now.PlatformAdmin };
+        return need switch
+        {
+            OrgNeed.Member => null,
+            OrgNeed.Manage => live.RequireManage(),
+            OrgNeed.Owner => live.RequireOwner(),
+            _ => live.RequireOwnerOrPlatformAdmin(),
+        };
+    }
+
     public async Task<Result<OrgCaller>> ResolveAsync(ClaimsPrincipal principal, Guid organizationId, CancellationToken ct,
         bool allowPlatformAdmin = false)
     {
@@ -28,7 +73,7 @@ public sealed class OrganizationAccess(TenantDb tenants, AuditLog audit, AuditAc
 
         if (org is null || (membership is null && !(allowPlatformAdmin && isPlatformAdmin)))
         {
-            if (org is not null) await RefuseAsync(db, actor, organizationId, ct);
+            if (org is not null) await RefuseAsync(actor, organizationId, ct);
             return ServiceError.NotFound("organization");
         }
         if (membership is not null && !isPlatformAdmin)
@@ -38,7 +83,7 @@ public sealed class OrganizationAccess(TenantDb tenants, AuditLog audit, AuditAc
             if (org.RequireTwoFactor && !await db.Users.AnyAsync(u => u.Id == userId && u.TwoFactorEnabled, ct))
                 return ServiceError.Forbidden("two_factor_required", "This organization requires two-factor authentication: turn it on under Account → Two-factor authentication.");
         }
-        return new OrgCaller(organizationId, userId, membership?.Role, isPlatformAdmin, actor);
+        return new OrgCaller(organizationId, userId, membership?.Role, isPlatformAdmin, actor, actors.Session());
     }
 
     /// The organizations a user belongs to, for the switcher and `GET /api/v1/orgs`.
@@ -52,8 +97,13 @@ public sealed class OrganizationAccess(TenantDb tenants, AuditLog audit, AuditAc
                       select new OrganizationSummary(o.Id, o.Name, o.Slug, o.IsDisabled, o.RequireTwoFactor, m.Role)).ToListAsync(ct);
     }
 
-    /// Records a probe of an organization the caller does not belong to.
-    public async Task RefuseAsync(Data.PortalDbContext db, AuditActor actor, Guid organizationId, CancellationToken ct, string? target = null) =>
-        await audit.SaveAsync(db, actor, new AuditEntry(AuditEventType.CrossOrganizationAccessRefused, "organization",
-            organizationId.ToString(), new { target }, OrganizationId: organizationId, Succeeded: false), ct);
+    /// Probes one caller may have recorded one by one each minute; beyond, one event a minute gives their count.
+    public const int RefusalsAuditedPerMinute = 100;
+
+    /// Records a probe of an organization the caller does not belong to, rate-limited per caller (a caller may probe
+    /// ids as fast as it likes; each must not cost a row).
+    public Task RefuseAsync(AuditActor actor, Guid organizationId, CancellationToken ct, string? target = null) =>
+        auditThrottle.RecordAsync($"cross-org:{actor.Type}:{actor.Id ?? actor.IpAddress}", actor, count =>
+            new AuditEntry(AuditEventType.CrossOrganizationAccessRefused, "organization", organizationId.ToString(), new { target, count },
+                OrganizationId: organizationId, Succeeded: false), ct, RefusalsAuditedPerMinute);
 }

@@ -21,6 +21,8 @@ public sealed record InviteMember(string? Email, OrganizationRole? Role);
 
 public sealed record AcceptInvitation(string? Token, string? Password);
 
+public sealed record InvitationPreview(string Email, bool AccountExists);
+
 public sealed record AcceptedInvitation(Guid OrganizationId, string OrganizationName, string Email, bool CreatedAccount);
 
 public sealed record ChangeRole(OrganizationRole? Role);

@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Api;
 using Portal.Data.Identity;
@@ -57,9 +58,20 @@ public static class OrganizationEndpoints
             (await service.CreateAsync(http.Caller(), input, BaseUrl(http), ct)).ToCreated(i => $"/api/v1/orgs/{i.Id}/invitations"))
             .WithMetadata(new PlatformAdminAllowed()).WithSummary("Invite by email and role; the link is returned once.");
 
-        app.MapPost("/api/v1/invitations/accept", async (AcceptInvitation input, InvitationService service, AuditActorAccessor actors, CancellationToken ct) =>
-            (await service.AcceptAsync(input, actors.Current(), ct)).ToOk()).AllowAnonymous().WithTags("Organizations")
-            .WithSummary("Accept an invitation with its token, setting (or confirming) the password.");
+        org.MapDelete("/invitations/{invitationId:guid}", async (Guid invitationId, HttpContext http, InvitationService service, CancellationToken ct) =>
+            (await service.RevokeAsync(http.Caller(), invitationId, ct)).ToNoContent())
+            .WithMetadata(new PlatformAdminAllowed()).WithSummary("Withdraw a pending invitation: its link stops working at once.");
+
+        // Anonymous for new people (the token is the credential); someone who already has an account sends its management token.
+        app.MapPost("/api/v1/invitations/accept", async (AcceptInvitation input, HttpContext http, InvitationService service, AuditActorAccessor actors,
+            CancellationToken ct) =>
+        {
+            var signedIn = await http.AuthenticateAsync(ManagementTokenAuthenticationHandler.SchemeName);
+            var principal = signedIn.Succeeded ? signedIn.Principal : null;
+            var actor = principal is null ? actors.Current() : actors.ForUser(principal.FindFirstValue(ClaimTypes.NameIdentifier), principal.FindFirstValue(ClaimTypes.Email));
+            return (await service.AcceptAsync(input, principal, actor, ct)).ToOk();
+        }).AllowAnonymous().WithTags("Organizations")
+            .WithSummary("Accept an invitation with its token: a new person sets a password; an existing account sends its management token instead.");
     }
 
     private static async Task<Results<Created<OrganizationSummary>, ProblemHttpResult>> CreateAsync(

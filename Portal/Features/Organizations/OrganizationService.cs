@@ -9,7 +9,7 @@ using Portal.Features.Audit;
 namespace Portal.Features.Organizations;
 
 /// Organizations themselves: created, renamed and disabled by platform admins; settings by their Owners.
-public sealed partial class OrganizationService(TenantDb tenants, AuditLog audit, TimeProvider clock)
+public sealed partial class OrganizationService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock)
 {
     public async Task<Result<OrganizationSummary>> CreateAsync(CreateOrganization input, AuditActor actor, CancellationToken ct)
     {
@@ -47,6 +47,7 @@ public sealed partial class OrganizationService(TenantDb tenants, AuditLog audit
 
     public async Task<Result<OrganizationSummary>> GetAsync(OrgCaller caller, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.GlobalAsync(ct);
         var org = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == caller.OrganizationId, ct);
         return ToSummary(org, caller.Role);
@@ -55,7 +56,7 @@ public sealed partial class OrganizationService(TenantDb tenants, AuditLog audit
     /// Name and 2FA requirement: Owners and platform admins. Disabling: platform admins only.
     public async Task<Result<OrganizationSummary>> UpdateAsync(OrgCaller caller, UpdateOrganization input, CancellationToken ct)
     {
-        if (caller.RequireOwnerOrPlatformAdmin() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.OwnerOrPlatformAdmin, ct) is { } forbidden) return forbidden;
         if (input.IsDisabled is not null && !caller.IsPlatformAdmin)
             return ServiceError.Forbidden("platform_admin_required", "Only a platform administrator can disable or enable an organization.");
         var name = input.Name?.Trim();

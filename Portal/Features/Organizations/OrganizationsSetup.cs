@@ -14,6 +14,7 @@ public static class OrganizationsSetup
         s.AddSingleton<TenantDb>();
         s.AddScoped<OrganizationAccess>();
         s.AddScoped<CurrentOrganization>();
+        s.AddScoped<OrganizationChanges>();
         s.AddScoped<OrganizationService>();
         s.AddScoped<MemberService>();
         s.AddScoped<InvitationService>();

@@ -16,7 +16,8 @@ public sealed record PolicyDto(
     bool AllowStringAccounts,
     IReadOnlyList<string> ChannelPrefixes,
     int RenewAheadSeconds,
-    int? RotationIntervalDays)
+    int? RotationIntervalDays,
+    bool AllowChatAppTokens = false)
 {
     public static readonly string[] Services = ["rtc", "rtm", "chat", "legacy006"];
     public static readonly string[] Roles = ["publisher", "subscriber"];
@@ -25,7 +26,8 @@ public sealed record PolicyDto(
         p.DefaultLifetimeSeconds, p.MinLifetimeSeconds, p.MaxLifetimeSeconds, p.AboveMaximum,
         Services.Where(s => s switch { "rtc" => p.AllowRtc, "rtm" => p.AllowRtm, "chat" => p.AllowChat, _ => p.AllowLegacy006 }).ToList(),
         Roles.Where(r => r == "publisher" ? p.AllowPublisher : p.AllowSubscriber).ToList(),
-        p.DefaultRole, p.AllowUidWildcard, p.AllowStringAccounts, LineList.Split(p.ChannelPrefixes), p.RenewAheadSeconds, p.RotationIntervalDays);
+        p.DefaultRole, p.AllowUidWildcard, p.AllowStringAccounts, LineList.Split(p.ChannelPrefixes), p.RenewAheadSeconds, p.RotationIntervalDays,
+        p.AllowChatAppTokens);
 
     public void ApplyTo(TokenPolicy p)
     {
@@ -45,6 +47,7 @@ public sealed record PolicyDto(
         p.ChannelPrefixes = LineList.Join(ChannelPrefixes);
         p.RenewAheadSeconds = RenewAheadSeconds;
         p.RotationIntervalDays = RotationIntervalDays;
+        p.AllowChatAppTokens = AllowChatAppTokens;
     }
 
     /// "A token requested without a lifetime lasts 1 h; at most 24 h" — the sentence on the Policy tab.

@@ -8,10 +8,11 @@ using Portal.Features.Projects;
 
 namespace Portal.Features.Policies;
 
-public sealed class PolicyService(TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup)
+public sealed class PolicyService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup)
 {
     public async Task<Result<PolicyDto>> GetAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, ct);
         return project is null ? (await lookup.NotFoundAsync(caller, projectId, ct)).Error! : PolicyDto.From(project.Policy);
@@ -19,7 +20,7 @@ public sealed class PolicyService(TenantDb tenants, AuditLog audit, TimeProvider
 
     public async Task<Result<PolicyDto>> UpdateAsync(OrgCaller caller, Guid projectId, PolicyDto input, CancellationToken ct)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         if (PolicyValidator.Validate(input) is { } invalid) return invalid;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);

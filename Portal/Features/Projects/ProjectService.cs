@@ -12,7 +12,7 @@ using Portal.Tokens;
 namespace Portal.Features.Projects;
 
 /// Projects of one organization, shared by the Projects pages and the management API.
-public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup)
+public sealed class ProjectService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup)
 {
     public const int MaxPageSize = 200;
 
@@ -23,6 +23,7 @@ public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvide
 
     public async Task<PageOf<ProjectDto>> ListAsync(OrgCaller caller, ProjectQuery query, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is not null) return new PageOf<ProjectDto>([], 1, query.PageSize, 0);
         var pageSize = Math.Clamp(query.PageSize, 1, MaxPageSize);
         var page = Math.Max(1, query.Page);
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
@@ -52,6 +53,7 @@ public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvide
 
     public async Task<Result<ProjectDto>> GetAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var dto = await db.Projects.AsNoTracking().Where(p => p.Id == projectId)
             .Select(ToDto)
@@ -61,7 +63,7 @@ public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvide
 
     public async Task<Result<ProjectDto>> CreateAsync(OrgCaller caller, CreateProject input, CancellationToken ct)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         var name = input.Name?.Trim() ?? "";
         if (ValidateName(name) is { } nameError) return nameError;
         var appId = input.AppId?.Trim() ?? "";
@@ -89,7 +91,7 @@ public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvide
 
     public async Task<Result<ProjectDto>> UpdateAsync(OrgCaller caller, Guid projectId, UpdateProject input, CancellationToken ct)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         var name = input.Name?.Trim();
         if (name is not null && ValidateName(name) is { } nameError) return nameError;
         if (input.Status is { } status && !Enum.IsDefined(status))
@@ -110,7 +112,7 @@ public sealed class ProjectService(TenantDb tenants, AuditLog audit, TimeProvide
     /// Owners only. The project's audit events stay: they are not linked to the row.
     public async Task<ServiceError?> DeleteAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
     {
-        if (caller.RequireOwner() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Owner, ct) is { } forbidden) return forbidden;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await db.Projects.Include(p => p.Certificates).SingleOrDefaultAsync(p => p.Id == projectId, ct);
         if (project is null) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error;
@@ -133,7 +135,7 @@ public sealed class ProjectLookup(TenantDb tenants, OrganizationAccess access)
         await using var db = await tenants.UnfilteredAsync("detecting cross-organization probes", ct);
         var owner = await db.Projects.AsNoTracking().Where(p => p.Id == projectId).Select(p => (Guid?)p.OrganizationId).SingleOrDefaultAsync(ct);
         if (owner is { } victim && victim != caller.OrganizationId)
-            await access.RefuseAsync(db, caller.Actor, victim, ct, $"project:{projectId}");
+            await access.RefuseAsync(caller.Actor, victim, ct, $"project:{projectId}");
         return ServiceError.NotFound("project");
     }
 

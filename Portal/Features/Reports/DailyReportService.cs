@@ -18,7 +18,7 @@ public sealed record DailyReportContent(string Date, long Issued, long Refused, 
 public sealed record DailyReportItem(string Date, long Issued, long Refused, double? ChangePercent, DateTimeOffset CreatedAt);
 
 /// Builds, stores and reads the organizations' daily usage reports.
-public sealed class DailyReportService(TenantDb tenants, TimeProvider clock)
+public sealed class DailyReportService(OrganizationAccess access, TenantDb tenants, TimeProvider clock)
 {
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -57,6 +57,7 @@ public sealed class DailyReportService(TenantDb tenants, TimeProvider clock)
 
     public async Task<IReadOnlyList<DailyReportItem>> ListAsync(OrgCaller caller, int take, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is not null) return [];
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var reports = await db.DailyReports.AsNoTracking().OrderByDescending(r => r.Day).Take(Math.Clamp(take, 1, 400)).ToListAsync(ct);
         return reports.Select(r => (Report: r, Content: Read(r)))
@@ -65,6 +66,7 @@ public sealed class DailyReportService(TenantDb tenants, TimeProvider clock)
 
     public async Task<Result<DailyReportContent>> GetAsync(OrgCaller caller, DateOnly day, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var key = UsageDays.Of(day);
         var report = await db.DailyReports.AsNoTracking().SingleOrDefaultAsync(r => r.Day == key, ct);

@@ -1,5 +1,6 @@
 using Portal.Features.Notifications;
 using Portal.Features.Usage;
+using Portal.Security.Outbound;
 
 namespace Portal.Features.Reports;
 
@@ -18,13 +19,10 @@ public static class ReportsSetup
         s.AddTransient<DailyReportJob>();
         s.AddTransient<NotificationScanJob>();
         s.AddTransient<NotificationDeliveryJob>();
-        // No redirects: a receiver must answer at the URL that was configured (and checked for https).
-        s.AddHttpClient(NotificationDeliveryJob.HttpClientName, c =>
-            {
-                c.Timeout = TimeSpan.FromSeconds(10);
-                c.DefaultRequestHeaders.UserAgent.ParseAdd("Portal-Webhooks/1");
-            })
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler { AllowAutoRedirect = false });
+        // No redirects, no proxy, public addresses only unless allowed: see OutboundHttp.
+        s.AddOutboundHttpClient(NotificationDeliveryJob.HttpClientName,
+            sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<NotificationOptions>>().Value.AllowPrivateNetworks,
+            TimeSpan.FromSeconds(10), "Portal-Webhooks/1");
         return builder;
     }
 

@@ -10,19 +10,20 @@ namespace Portal.Features.TokenIssuance;
 /// Finds and checks the API key of a token request: where it may come from, whether it is usable, its origin,
 /// its project's state and its rate limit. Everything here runs from memory once the key is cached.
 public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, UsageRecorder usage, TimeProvider clock,
-    IServiceScopeFactory scopes, ILogger<ApiKeyAuthenticator> log)
+    AuditThrottle auditThrottle)
 {
     public const int MaxKeyLength = 200;
 
     public async ValueTask<Result<KeySnapshot>> AuthenticateAsync(HttpContext http, ApiKeyScopes scope, string service,
         bool allowQueryKey, Guid? routeProjectId = null)
     {
-        if (limits.AnyInvalidKeys && limits.IpBlocked(http.Connection.RemoteIpAddress?.ToString()) is { } wait)
+        if (limits.AnyInvalidKeys && limits.IpBlocked(http) is { } wait)
             return RateLimited(http, wait, "Too many requests with invalid API keys from this address");
 
         var queryKey = http.Request.Query["key"].ToString();
         if (queryKey.Length > 0 && ApiKeySecrets.LooksSecret(queryKey))
         {
+            limits.InvalidKeyFrom(http); // whatever the key, the request is refused: it counts like an invalid key
             await SecretInUrlAsync(http, queryKey);
             return ServiceError.Validation("secret_key_in_url",
                 "A secret key was sent in the URL, where logs and proxies keep it: revoke it now, create a new one, and send keys only in the Authorization or X-Api-Key header.");
@@ -36,7 +37,7 @@ public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, 
         var found = key.Length <= MaxKeyLength ? await cache.FindAsync(key, http.RequestAborted) : null;
         if (found is null)
         {
-            limits.InvalidKeyFrom(http.Connection.RemoteIpAddress?.ToString());
+            limits.InvalidKeyFrom(http);
             return new ServiceError(401, "api_key_invalid", "This API key is not known: check that it was copied whole, or create a new one on the project's API keys tab.");
         }
         if (routeProjectId is { } projectId && projectId != found.Project.ProjectId)
@@ -82,24 +83,21 @@ public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, 
         return header.Length > 0 ? header.Trim() : null;
     }
 
+    /// Anyone can send such requests, and each must not cost a row: a real key's leak is recorded for its organization
+    /// once per key prefix and client address a minute; unknown secret-looking keys once per address a minute (whatever
+    /// prefixes an attacker makes up); either with the count of the requests the event stands for.
     private async Task SecretInUrlAsync(HttpContext http, string key)
     {
-        try
-        {
-            var found = key.Length <= MaxKeyLength ? await cache.FindAsync(key, http.RequestAborted) : null;
-            await using var scope = scopes.CreateAsyncScope();
-            var actors = scope.ServiceProvider.GetRequiredService<AuditActorAccessor>();
-            await using var db = await scope.ServiceProvider.GetRequiredService<Data.Tenancy.TenantDb>().GlobalAsync(http.RequestAborted);
-            await scope.ServiceProvider.GetRequiredService<AuditLog>().SaveAsync(db, actors.Current(),
-                new AuditEntry(AuditEventType.SecretKeyInUrl, "api_key", found?.Id.ToString(),
-                    new { prefix = key[..Math.Min(key.Length, ApiKeySecrets.VisiblePrefixLength)], path = http.Request.Path.Value },
-                    found?.Project.OrganizationId, Succeeded: false), http.RequestAborted);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            log.LogWarning("Could not audit a secret key seen in a URL: {Error}", ex.GetType().Name);
-        }
+        var found = key.Length <= MaxKeyLength ? await cache.FindAsync(key, http.RequestAborted) : null;
+        var prefix = key[..Math.Min(key.Length, ApiKeySecrets.VisiblePrefixLength)];
+        var address = Security.ClientAddresses.Of(http);
+        var path = Shorten(http.Request.Path.Value ?? "", 200);
+        var actor = http.RequestServices.GetRequiredService<AuditActorAccessor>().Current();
+        var throttleKey = found is null ? $"secret-in-url:unknown:{address}" : $"secret-in-url:{prefix}:{address}";
+        await auditThrottle.RecordAsync(throttleKey, actor, count =>
+            new AuditEntry(AuditEventType.SecretKeyInUrl, "api_key", found?.Id.ToString(), new { prefix, path, count },
+                found?.Project.OrganizationId, Succeeded: false), http.RequestAborted);
     }
 
-    private static string Shorten(string value) => value.Length <= 100 ? value : value[..100] + "…";
+    private static string Shorten(string value, int max = 100) => value.Length <= max ? value : value[..max] + "…";
 }

@@ -12,20 +12,36 @@ namespace Portal.Features.TokenIssuance;
 
 /// Keys by hash, with their project's snapshot. A miss costs one database visit; after that a token request
 /// touches no database. <see cref="CacheStampPoller"/> clears it within a second of any relevant change.
+/// Unknown keys are remembered apart, in a bounded ring whose oldest entry makes room for the newest, so a flood of
+/// random keys costs neither unbounded memory nor the known keys their place.
 public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
 {
-    private const int MaxEntries = 50_000;
-    private ConcurrentDictionary<KeyHash, KeySnapshot?> _keys = new();
+    private const int MaxKeys = 50_000;
+    public const int MaxUnknownKeys = 10_000;
+    private ConcurrentDictionary<KeyHash, KeySnapshot> _keys = new();
+    private UnknownKeys<KeyHash> _unknown = new(MaxUnknownKeys);
 
     public long Version { get; private set; } = -1;
+
+    /// How many known keys are held (tests: a flood of unknown keys leaves them in place).
+    public int KnownCount => _keys.Count;
+
+    public int UnknownCount => _unknown.Count;
 
     public async ValueTask<KeySnapshot?> FindAsync(string key, CancellationToken ct)
     {
         var hash = KeyHash.Of(key);
         if (_keys.TryGetValue(hash, out var cached)) return cached;
+        var unknown = _unknown;
+        if (unknown.Contains(hash)) return null;
         var loaded = await LoadAsync(ApiKeySecrets.Hash(key), ct);
+        if (loaded is null)
+        {
+            unknown.Add(hash);
+            return null;
+        }
         var keys = _keys;
-        if (keys.Count >= MaxEntries) keys.Clear(); // unknown keys are cached too; bound the memory a flood can take
+        if (keys.Count >= MaxKeys) keys.Clear(); // more keys in use than any installation has: start over
         keys[hash] = loaded;
         return loaded;
     }
@@ -33,7 +49,8 @@ public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
     /// Drops everything (a key, certificate, policy, project or organization changed somewhere).
     public void Invalidate(long version)
     {
-        _keys = new ConcurrentDictionary<KeyHash, KeySnapshot?>();
+        _keys = new ConcurrentDictionary<KeyHash, KeySnapshot>();
+        _unknown = new UnknownKeys<KeyHash>(MaxUnknownKeys);
         Version = version;
     }
 
@@ -85,6 +102,34 @@ public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
             System.Security.Cryptography.SHA256.HashData(utf8[..length], digest);
             var parts = MemoryMarshal.Cast<byte, ulong>(digest);
             return new KeyHash(parts[0], parts[1], parts[2], parts[3]);
+        }
+    }
+}
+
+/// A set of at most `capacity` hashes that forgets the oldest first.
+internal sealed class UnknownKeys<T>(int capacity) where T : notnull
+{
+    private readonly HashSet<T> _set = new(capacity);
+    private readonly Queue<T> _order = new(capacity);
+    private readonly Lock _gate = new();
+
+    public int Count
+    {
+        get { lock (_gate) return _set.Count; }
+    }
+
+    public bool Contains(T hash)
+    {
+        lock (_gate) return _set.Contains(hash);
+    }
+
+    public void Add(T hash)
+    {
+        lock (_gate)
+        {
+            if (!_set.Add(hash)) return;
+            _order.Enqueue(hash);
+            if (_order.Count > capacity) _set.Remove(_order.Dequeue());
         }
     }
 }

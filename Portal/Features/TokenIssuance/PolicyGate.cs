@@ -1,4 +1,5 @@
 using Portal.Api;
+using Portal.Data.ApiKeys;
 using Portal.Data.Projects;
 using Portal.Tokens;
 using Portal.Tokens.Services;
@@ -17,6 +18,17 @@ internal static class PolicyGate
             "This project's policy does not allow legacy 006 tokens: ask for format 007, or allow legacy 006 on the Policy tab."),
         _ => null,
     };
+
+    /// A Chat app token (no user id) is an administrator credential for Agora's Chat REST API, so it needs all three:
+    /// a secret key, the `chat_app` scope and the policy's switch. The refusal names the first one missing.
+    public static ServiceError? ChatApp(KeySnapshot key) =>
+        key.Kind != ApiKeyKind.Secret ? ServiceError.Forbidden("chat_app_not_for_publishable_keys",
+            "Chat app tokens are administrator credentials and are never issued to publishable keys: send a `userId` for a user token, or ask from your server with a secret key.")
+        : !key.Scopes.HasFlag(ApiKeyScopes.ChatApp) ? ServiceError.Forbidden("scope_missing",
+            "A Chat app token (no `userId`) needs a secret key with the `chat_app` scope: send a `userId` for a user token, or create a key with that scope.")
+        : !key.Project.Policy.AllowChatAppTokens ? ServiceError.Forbidden("chat_app_not_allowed",
+            "This project's policy does not allow Chat app tokens: send a `userId` for a user token, or turn on \"Allow Chat app tokens\" on the Policy tab.")
+        : null;
 
     /// A disabled organization or project issues nothing, whoever asks (an API key or the project page's test tokens).
     public static ServiceError? ProjectState(ProjectSnapshot project) =>
@@ -99,6 +111,10 @@ internal static class PolicyGate
             ? (0, ServiceError.Validation("privilege_expire_out_of_range", $"`{field}` must be between 0 and the token's lifetime ({lifetime} s).", field))
             : ((uint)value, null);
     }
+
+    /// A privilege the request may leave out: null stays null (absent from the token).
+    public static (uint? Value, ServiceError? Error) OptionalPrivilegeSeconds(long? requested, uint lifetime, string field) =>
+        requested is null ? (null, null) : PrivilegeSeconds(requested, lifetime, field);
 
     public static (bool Legacy, ServiceError? Error) Format(string? format) => format switch
     {

@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
+using Portal.Security;
 
 namespace Portal.Features.TokenIssuance;
 
-/// Per-key token buckets (requests per minute, per instance) and a per-IP throttle for invalid keys.
+/// Per-key token buckets (requests per minute, per instance) and a per-address throttle for invalid keys (an IPv6
+/// address counts by its /64, as for sign-ins).
 public sealed class RateLimits(TimeProvider clock)
 {
     public const int InvalidKeysPerMinutePerIp = 30;
+    private const int MaxAddresses = 100_000;
     private readonly ConcurrentDictionary<Guid, Bucket> _keys = new();
     private readonly ConcurrentDictionary<string, Bucket> _badIps = new();
 
@@ -17,14 +20,29 @@ public sealed class RateLimits(TimeProvider clock)
     /// False until some address has sent an invalid key: then the hot path need not format its caller's address.
     public bool AnyInvalidKeys => !_badIps.IsEmpty;
 
-    public int? IpBlocked(string? ip) =>
-        ip is not null && _badIps.TryGetValue(ip, out var bucket) ? bucket.Peek(InvalidKeysPerMinutePerIp) : null;
+    public int? IpBlocked(HttpContext http) => IpBlocked(ClientAddresses.Of(http));
 
-    public void InvalidKeyFrom(string? ip)
+    /// <param name="address">as <see cref="ClientAddresses.Of"/> gives it.</param>
+    public int? IpBlocked(string address) =>
+        _badIps.TryGetValue(address, out var bucket) ? bucket.Peek(InvalidKeysPerMinutePerIp) : null;
+
+    /// Counts a request with an unusable key (unknown, or a secret key in the URL) against its address.
+    public void InvalidKeyFrom(HttpContext http) => InvalidKeyFrom(ClientAddresses.Of(http));
+
+    public void InvalidKeyFrom(string address)
     {
-        if (ip is null) return;
-        if (_badIps.Count > 100_000) _badIps.Clear();
-        _badIps.GetOrAdd(ip, static (_, clock) => new Bucket(InvalidKeysPerMinutePerIp, clock), clock).TryTake(InvalidKeysPerMinutePerIp);
+        if (_badIps.Count >= MaxAddresses) EvictRefilled();
+        _badIps.GetOrAdd(address, static (_, clock) => new Bucket(InvalidKeysPerMinutePerIp, clock), clock)
+            .TryTake(InvalidKeysPerMinutePerIp);
+    }
+
+    /// Drops the addresses whose allowance is whole again: they are not blocked, so forgetting them changes nothing.
+    /// (Clearing everything at once would lift every block: a flood of fresh addresses would buy the blocked ones
+    /// their allowance back.)
+    private void EvictRefilled()
+    {
+        foreach (var (address, bucket) in _badIps)
+            if (bucket.IsFull(InvalidKeysPerMinutePerIp)) _badIps.TryRemove(address, out _);
     }
 
     private sealed class Bucket(int capacity, TimeProvider clock)
@@ -48,6 +66,15 @@ public sealed class RateLimits(TimeProvider clock)
             {
                 Refill(perMinute);
                 return _tokens >= 1 ? null : Math.Max(1, (int)Math.Ceiling((1 - _tokens) * 60.0 / perMinute));
+            }
+        }
+
+        public bool IsFull(int perMinute)
+        {
+            lock (this)
+            {
+                Refill(perMinute);
+                return _tokens >= perMinute;
             }
         }
 

@@ -13,17 +13,17 @@ public sealed record MintTestToken(string Service, string? Channel, long? Uid, s
 
 /// Issues a token from the project page through <see cref="TokenIssuer"/>, so the policy applies exactly as it does to
 /// API keys, and records it as a manual issuance (who, which channel and subject, never the token itself).
-public sealed class TestTokens(IssuanceCache projects, TokenIssuer issuer, AuditLog audit, TenantDb tenants)
+public sealed class TestTokens(OrganizationAccess access, IssuanceCache projects, TokenIssuer issuer, AuditLog audit, TenantDb tenants)
 {
     public async Task<Result<TokenResponse>> MintAsync(OrgCaller caller, Guid projectId, MintTestToken input, CancellationToken ct)
     {
-        if (caller.RequireManage() is { } forbidden) return forbidden;
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         var project = await projects.ProjectAsync(caller.OrganizationId, projectId, null, ct);
         if (project is null) return ServiceError.NotFound("project");
         if (PolicyGate.ProjectState(project) is { } disabled) return disabled;
 
         // A stand-in for an API key with every scope and no prefixes of its own: only the project's policy limits it.
-        var key = new KeySnapshot(Guid.Empty, ApiKeyKind.Secret, ApiKeyScopes.Rtc | ApiKeyScopes.Rtm | ApiKeyScopes.Chat, [], [], 0, null, false, project);
+        var key = new KeySnapshot(Guid.Empty, ApiKeyKind.Secret, ApiKeyScopes.Rtc | ApiKeyScopes.Rtm | ApiKeyScopes.Chat | ApiKeyScopes.ChatApp, [], [], 0, null, false, project);
         var result = input.Service?.ToLowerInvariant() switch
         {
             "rtc" => issuer.Rtc(key, new RtcTokenRequest(input.Channel, input.Uid, input.Account, input.Role,

@@ -24,7 +24,7 @@ public static class TokenEndpoints
         tokens.MapPost("/chat", async (ChatTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
             await IssueAsync(http, keys, ApiKeyScopes.Chat, "chat", key => issuer.Chat(key, request)))
             .Accepts<ChatTokenRequest>("application/json").ProducesToken()
-            .WithSummary("A Chat user token, or an app token when no userId is given.");
+            .WithSummary("A Chat user token, or (secret keys with the chat_app scope, when the policy allows it) an app token when no userId is given.");
         tokens.MapPost("/verify", async Task<Results<Ok<VerifyTokenResponse>, ProblemHttpResult>> (VerifyTokenRequest request, HttpContext http,
             ApiKeyAuthenticator keys, TokenVerification verification) =>
         {

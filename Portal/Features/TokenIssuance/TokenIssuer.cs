@@ -37,15 +37,17 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
             if (legacy) return ServiceError.Validation("format_conflict", "Per-privilege expiries need a 007 token; for 006 send `role`.", "privileges");
             if (r.Role is not null || r.PrivilegeExpireSeconds is not null)
                 return ServiceError.Validation("privileges_conflict", "Send either `role` (with `privilegeExpireSeconds`) or `privileges`, not both.", "privileges");
+            // Exactly what was asked: a publish privilege left out of the request is left out of the token (a 0 would
+            // read as "no separate limit", i.e. granted for the token's lifetime).
             var (join, e1) = PolicyGate.PrivilegeSeconds(each.Join, seconds, "privileges.join");
-            var (audio, e2) = PolicyGate.PrivilegeSeconds(each.PublishAudio ?? 0, seconds, "privileges.publishAudio");
-            var (video, e3) = PolicyGate.PrivilegeSeconds(each.PublishVideo ?? 0, seconds, "privileges.publishVideo");
-            var (data, e4) = PolicyGate.PrivilegeSeconds(each.PublishData ?? 0, seconds, "privileges.publishData");
+            var (audio, e2) = PolicyGate.OptionalPrivilegeSeconds(each.PublishAudio, seconds, "privileges.publishAudio");
+            var (video, e3) = PolicyGate.OptionalPrivilegeSeconds(each.PublishVideo, seconds, "privileges.publishVideo");
+            var (data, e4) = PolicyGate.OptionalPrivilegeSeconds(each.PublishData, seconds, "privileges.publishData");
             if ((e1 ?? e2 ?? e3 ?? e4) is { } privilegeError) return privilegeError;
-            var publishes = audio > 0 || video > 0 || data > 0;
+            var publishes = audio is not null || video is not null || data is not null;
             if (!(publishes ? p.AllowPublisher : p.AllowSubscriber))
                 return ServiceError.Forbidden("role_not_allowed", $"This project's policy does not allow the {(publishes ? "publisher" : "subscriber")} role.");
-            privileges = RtcPrivileges.Each(join, audio, video, data);
+            privileges = new RtcPrivileges(join, audio, video, data);
         }
         else
         {
@@ -102,6 +104,7 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         var p = key.Project.Policy;
         if (PolicyGate.Service(p, "chat", false) is { } serviceError) return serviceError;
         if (r.UserId is not null && TokenInputRules.ValidateChatUserId(r.UserId) is { } bad) return ServiceError.Validation(bad.Code, bad.Message, "userId");
+        if (r.UserId is null && PolicyGate.ChatApp(key) is { } appError) return appError;
         var (seconds, clamped, lifetimeError) = PolicyGate.Lifetime(p, r.ExpireSeconds);
         if (lifetimeError is not null) return lifetimeError;
         if (key.Project.Active is not { } certificate) return NoCertificate();

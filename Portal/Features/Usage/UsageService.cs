@@ -24,7 +24,7 @@ public sealed record UsageCsvRow(string Date, string Project, string ApiKey, str
 
 /// Daily figures from the usage counters (raw while kept, aggregates after): the project usage API, the Usage
 /// pages and the daily reports all read through here.
-public sealed class UsageService(TenantDb tenants, ProjectLookup lookup, TimeProvider clock)
+public sealed class UsageService(OrganizationAccess access, TenantDb tenants, ProjectLookup lookup, TimeProvider clock)
 {
     public const int MaxRangeDays = 400;
     public const int TopCount = 5;
@@ -48,6 +48,7 @@ public sealed class UsageService(TenantDb tenants, ProjectLookup lookup, TimePro
     private async Task<Result<(DateOnly First, DateOnly Last, List<UsageRow> Rows)>> ReadAsync(PortalDbContext db, OrgCaller caller,
         Guid? projectId, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         var today = UsageDays.Today(clock);
         var last = to ?? today;
         var first = from ?? last.AddDays(-29);

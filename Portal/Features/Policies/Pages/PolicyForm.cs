@@ -18,6 +18,7 @@ public sealed class PolicyForm
     public string ChannelPrefixes { get; set; } = "";
     public int RenewAheadSeconds { get; set; }
     public int? RotationIntervalDays { get; set; }
+    public bool AllowChatAppTokens { get; set; }
 
     public static PolicyForm From(PolicyDto p)
     {
@@ -27,6 +28,7 @@ public sealed class PolicyForm
             AboveMaximum = p.AboveMaximum, DefaultRole = p.DefaultRole, AllowUidWildcard = p.AllowUidWildcard,
             AllowStringAccounts = p.AllowStringAccounts, ChannelPrefixes = string.Join('\n', p.ChannelPrefixes),
             RenewAheadSeconds = p.RenewAheadSeconds, RotationIntervalDays = p.RotationIntervalDays,
+            AllowChatAppTokens = p.AllowChatAppTokens,
         };
         form.Services.UnionWith(p.AllowedServices);
         form.Roles.UnionWith(p.AllowedRoles);
@@ -38,7 +40,7 @@ public sealed class PolicyForm
         PolicyDto.Services.Where(Services.Contains).ToList(), PolicyDto.Roles.Where(Roles.Contains).ToList(),
         DefaultRole, AllowUidWildcard, AllowStringAccounts,
         LineList.Split(ChannelPrefixes),
-        RenewAheadSeconds, RotationIntervalDays);
+        RenewAheadSeconds, RotationIntervalDays, AllowChatAppTokens);
 
     public void Toggle(HashSet<string> set, string value, bool on)
     {

@@ -17,7 +17,7 @@ internal static class VerifyCommand
         var certificate = new Option<string>("--app-certificate") { HelpName = "HEX32", Description = "App Certificate: 32 hexadecimal characters.", Required = true };
         var appId = new Option<string>("--app-id") { HelpName = "HEX32", Description = "Also check that the token is for this App ID." };
         var channel = new Option<string>("--channel") { HelpName = "CH", Description = "Also check the channel (006: required to verify; for a 006 RTM token, the user id)." };
-        var uid = new Option<string>("--uid") { HelpName = "U", Description = "With --channel: the uid text as signed: the number, \"\" for uid 0 and for 006 RTM, or the account." };
+        var uid = new Option<string>("--uid") { HelpName = "U", Description = "With --channel: the uid (0 or \"\" for uid 0; \"\" for 006 RTM) or the account." };
         var now = new Option<string>("--now") { HelpName = "UNIX", Description = "Check expiry against this time, Unix seconds [default: expiry not checked]." };
         var command = new Command("verify", "Verify a token's signature and print a JSON report. Exit 0 valid, 1 not valid, 2 bad arguments.");
         command.Arguments.Add(token);

@@ -1,0 +1,44 @@
+using System.Net;
+using Microsoft.Playwright;
+using Portal.Tests.Infrastructure;
+
+namespace Portal.Tests.E2E;
+
+/// Issue 14, item 6: a member removed while their page is open loses access at once, in that page too.
+[Trait("Category", "E2E")]
+public sealed class OpenTabAccessTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+{
+    [Fact]
+    public async Task MemberRemovedWhileTheirPageIsOpen_IsRefusedOnTheNextWrite_AndThePageSaysTheyAreNoLongerAMember()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var org = await ApiActors.OrganizationAsync(browser.App, await ApiActors.PlatformAdminAsync(browser.App));
+        var admin = await ApiActors.MemberAsync(browser.App, org.Owner, org.Id, "Admin");
+
+        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        var page = await context.NewPageAsync();
+        await page.GotoAsync($"{browser.BaseUrl}/Identity/Account/Login?ReturnUrl=%2Fprojects");
+        await page.FillAsync("#Input_Email", admin.Email);
+        await page.FillAsync("#Input_Password", TestUsers.Password);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync("**/projects");
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "New project" }).ClickAsync();
+        var dialog = page.GetByRole(AriaRole.Dialog);
+        await dialog.GetByLabel("Name").FillAsync("Made after removal");
+        await dialog.GetByLabel("App ID").FillAsync(ApiActors.NewAppId());
+
+        // Meanwhile an Owner removes them.
+        var members = await (await org.Owner.GetAsync($"{org.Path}/members", ct)).JsonAsync(HttpStatusCode.OK);
+        var membership = members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == admin.Email).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.NoContent, (await org.Owner.DeleteAsync($"{org.Path}/members/{membership}", ct)).StatusCode);
+
+        await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
+        await Assertions.Expect(dialog.GetByText("You are not a member of this organization")).ToBeVisibleAsync();
+        await Assertions.Expect(page.GetByTestId("no-organization")).ToBeVisibleAsync();
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("14-06-removed-member-open-tab"), FullPage = true });
+
+        var projects = await (await org.Owner.GetAsync($"{org.Path}/projects", ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.DoesNotContain("Made after removal", projects.ToString());
+    }
+}
