@@ -96,6 +96,7 @@ public static class AuditScale
             var at = start.AddTicks(step * i);
             var e = Event(++sequence, new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero), i, orgs, random);
             e.PreviousHash = previous;
+            e.HashVersion = AuditHasher.CurrentVersion;
             e.Hash = AuditHasher.Compute(e);
             previous = e.Hash;
             var p = insert!.Parameters;
@@ -103,7 +104,7 @@ public static class AuditScale
             p[3].Value = (int)e.ActorType; p[4].Value = (object?)e.ActorId ?? DBNull.Value; p[5].Value = (object?)e.ActorName ?? DBNull.Value;
             p[6].Value = (int)e.Type; p[7].Value = (object?)e.TargetType ?? DBNull.Value; p[8].Value = (object?)e.TargetId ?? DBNull.Value;
             p[9].Value = (object?)e.IpAddress ?? DBNull.Value; p[10].Value = (object?)e.UserAgent ?? DBNull.Value; p[11].Value = e.Succeeded ? 1 : 0;
-            p[12].Value = e.Details; p[13].Value = e.PreviousHash; p[14].Value = e.Hash;
+            p[12].Value = e.Details; p[13].Value = e.PreviousHash; p[14].Value = e.Hash; p[15].Value = e.HashVersion;
             await insert.ExecuteNonQueryAsync();
             if ((i + 1) % 100_000 == 0) Console.WriteLine($"{i + 1:N0} events, {clock.Elapsed.TotalSeconds:F0} s");
         }
@@ -119,10 +120,10 @@ public static class AuditScale
         command.Transaction = tx;
         command.CommandText = """
             INSERT INTO AuditEvents (Sequence, OccurredAt, OrganizationId, ActorType, ActorId, ActorName, Type, TargetType, TargetId,
-                IpAddress, UserAgent, Succeeded, Details, PreviousHash, Hash)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
+                IpAddress, UserAgent, Succeeded, Details, PreviousHash, Hash, HashVersion)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
             """;
-        for (var n = 1; n <= 15; n++) command.Parameters.Add(new SqliteParameter("$" + n, null));
+        for (var n = 1; n <= 16; n++) command.Parameters.Add(new SqliteParameter("$" + n, null));
         command.Prepare();
         return command;
     }

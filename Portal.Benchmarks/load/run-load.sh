@@ -1,38 +1,48 @@
 #!/usr/bin/env bash
-# HTTP load benchmark of the token API, on loopback only and bounded in time (about 1.5 minutes after the build).
+# HTTP load benchmark of the token API against the honest ceiling, on loopback only and bounded in time.
 #
-#   Portal.Benchmarks/load/run-load.sh
+#   Portal.Benchmarks/load/run-load.sh [steady|cold|gc|all]      (default: steady)
 #
-# Builds Portal in Release, starts it on 127.0.0.1 (free port) with a fresh temp data directory, provisions an
-# organization, owner, project, Active certificate and secret API keys through the management API, then runs wrk
-# with the same settings against, back to back:
-#   ping    GET  /api/v1/ping                                  fixed small JSON: the HTTP ceiling of this server
-#   rtc     POST /api/v1/tokens/rtc {"channel":"bench","uid":42}  (Authorization: Bearer <secret key>)
-#   compat  GET  /compat/{projectId}/access_token?channel=bench&uid=42&expiredTs=3600  (X-Api-Key: <secret key>)
-# and writes the table to Portal.Benchmarks/load/RESULTS.md. Portal is stopped and the temp directory removed on exit.
+# Publishes Portal and the bare-Kestrel ceiling app (Portal.Benchmarks/Ceiling: one MapPost/MapGet answering a fixed
+# small JSON) in Release with the same flags as the Dockerfile (Portal/Publish.props), starts each on 127.0.0.1 (free
+# ports) with a fresh temp data directory, provisions an organization, owner, project, Active certificate and secret
+# API keys through the management API, and runs wrk with the same settings and the same Lua script against:
+#   ceiling   POST /api/v1/tokens/rtc on the ceiling app (same headers and body as rtc; it ignores both)
+#   rtc       POST /api/v1/tokens/rtc {"channel":"bench","uid":42}  (Authorization: Bearer <secret key>)
+#   compat    GET  /compat/{projectId}/access_token?channel=bench&uid=42&expiredTs=3600  (X-Api-Key: <secret key>)
 #
-# Settings (environment): LOAD_SECONDS (15 per route, measured), LOAD_ROUNDS (3: the measured seconds are split into
-# rounds of ping, rtc, compat), LOAD_WARMUP (5 s per route and round), LOAD_WARMUP_ROUNDS (2), LOAD_CONNECTIONS (64),
-# LOAD_THREADS (2), LOAD_KEYS (16), LOAD_PROVIDER (Sqlite, or Postgres: a private PostgreSQL 15 started by
-# .ci/postgres.sh on loopback, results in RESULTS-postgres.md).
+# Modes:
+#   steady  warm-up (LOAD_WARMUP_SECONDS, 20 s over all three), then LOAD_ROUNDS rounds of ceiling, rtc, compat back
+#           to back, LOAD_ROUND_SECONDS each. Writes RESULTS.md.
+#   cold    Portal started afresh: from /readyz = 200 and the provisioning just after, LOAD_SLICES one-second slices of
+#           rtc load; the ceiling app started afresh the same way. Writes RESULTS-cold.md.
+#   gc      steady (shorter) once per GC setting (LOAD_GC_MODES), Portal restarted for each. Writes RESULTS-gc.md.
+#   all     steady, cold, gc.
+#
+# Settings (environment): LOAD_CONNECTIONS (64), LOAD_THREADS (2), LOAD_KEYS (16), LOAD_ROUNDS (3),
+# LOAD_ROUND_SECONDS (5), LOAD_WARMUP_SECONDS (20), LOAD_SLICES (20), LOAD_PROVIDER (Sqlite, or Postgres: a private
+# PostgreSQL 15 started by .ci/postgres.sh, results in RESULTS-postgres.md), LOAD_GC_MODES
+# ("workstation server conserve hardlimit"), PORTAL_ENV (extra VAR=value pairs for Portal, e.g. DOTNET_TieredPGO=0),
+# LOAD_PUBLISH_ARGS (extra `dotnet publish` arguments, e.g. -p:PublishReadyToRun=false, to compare builds).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
-seconds="${LOAD_SECONDS:-15}"
-rounds="${LOAD_ROUNDS:-3}"
-round_seconds=$((seconds / rounds))
-warmup="${LOAD_WARMUP:-5}"
-warmup_rounds="${LOAD_WARMUP_ROUNDS:-2}"
+mode="${1:-steady}"
 connections="${LOAD_CONNECTIONS:-64}"
 threads="${LOAD_THREADS:-2}"
 key_count="${LOAD_KEYS:-16}"
+rounds="${LOAD_ROUNDS:-3}"
+round_seconds="${LOAD_ROUND_SECONDS:-5}"
+warmup_seconds="${LOAD_WARMUP_SECONDS:-20}"
+slices="${LOAD_SLICES:-20}"
 provider="${LOAD_PROVIDER:-Sqlite}"
-case $provider in
-  Sqlite) results="$here/RESULTS.md" ;;
-  Postgres) results="$here/RESULTS-postgres.md" ;;
-  *) echo "run-load: LOAD_PROVIDER must be Sqlite or Postgres" >&2; exit 2 ;;
-esac
+gc_modes="${LOAD_GC_MODES:-workstation server conserve hardlimit}"
+read -r -a extra_env <<<"${PORTAL_ENV:-}"
+read -r -a publish_args <<<"${LOAD_PUBLISH_ARGS:-}"
+case $mode in steady|cold|gc|all) ;; *) echo "run-load: mode must be steady, cold, gc or all" >&2; exit 2 ;; esac
+case $provider in Sqlite|Postgres) ;; *) echo "run-load: LOAD_PROVIDER must be Sqlite or Postgres" >&2; exit 2 ;; esac
+suffix=$([ "$provider" = Postgres ] && echo "-postgres" || echo "")
 
 say() { printf '\n== %s\n' "$*" >&2; }
 die() { printf 'run-load: %s\n' "$*" >&2; exit 1; }
@@ -43,218 +53,339 @@ if ! command -v wrk >/dev/null; then
 fi
 command -v curl >/dev/null && command -v jq >/dev/null || die "needs curl and jq"
 
-say "building Portal (Release)"
-cd "$repo"
-timeout 900 dotnet build Portal -c Release --nologo -v quiet -clp:ErrorsOnly >&2
-bin="$repo/Portal/bin/Release/net10.0"
-
 . "$here/../harness.sh"
-port=$(free_port) || die "no free port found"
-base="http://127.0.0.1:$port"
-
-data="$(mktemp -d -t portal-load.XXXXXX)"
+work="$(mktemp -d -t portal-load.XXXXXX)"
 portal_pid=""
-wrk_pid=""
+ceiling_pid=""
 cleanup() {
   local status=$?
   set +e # best effort from here: every step must run
-  [ -n "$wrk_pid" ] && kill "$wrk_pid" 2>/dev/null || true
-  if [ -n "$portal_pid" ] && kill -0 "$portal_pid" 2>/dev/null; then
-    kill -TERM "$portal_pid" 2>/dev/null || true
-    for _ in $(seq 100); do kill -0 "$portal_pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$portal_pid" 2>/dev/null || true
+  stop_portal
+  stop_ceiling
+  if [ "$status" -ne 0 ] && [ -f "$work/portal.log" ]; then
+    echo "--- last lines of the Portal log" >&2; tail -n 40 "$work/portal.log" >&2
   fi
-  if [ "$status" -ne 0 ] && [ -f "$data/portal.log" ]; then
-    echo "--- last lines of the Portal log" >&2; tail -n 40 "$data/portal.log" >&2
-  fi
-  rm -rf "$data"
+  rm -rf "$work"
   [ -n "${PORTAL_TEST_PG_DIR:-}" ] && "$repo/.ci/postgres.sh" stop "$PORTAL_TEST_PG_DIR"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-admin_email="admin@bench.test"
-admin_password="bench-admin-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
-admin_token="pat_bench_$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
-owner_email="owner@bench.test"
-owner_password="bench-owner-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
+stop_process() {
+  local pid=$1
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 0
+  kill -TERM "$pid" 2>/dev/null || true
+  for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || return 0; sleep 0.1; done
+  kill -KILL "$pid" 2>/dev/null || true
+}
+stop_portal() { stop_process "$portal_pid"; portal_pid=""; }
+stop_ceiling() { stop_process "$ceiling_pid"; ceiling_pid=""; }
+
+# Both apps published the way the Dockerfile publishes Portal: the flags live in Portal/Publish.props.
+say "publishing Portal and the ceiling app (Release, linux-x64, framework-dependent)"
+cd "$repo"
+for project in Portal Portal.Benchmarks/Ceiling; do
+  timeout 900 dotnet publish "$project" -c Release -r linux-x64 --self-contained false -o "$work/publish/$(basename "$project")" \
+    --nologo -v quiet -clp:ErrorsOnly "${publish_args[@]}" >&2
+done
+portal_bin="$work/publish/Portal"
+ceiling_bin="$work/publish/Ceiling"
 
 database=()
 if [ "$provider" = Postgres ]; then
   say "starting PostgreSQL"
   eval "$("$repo/.ci/postgres.sh" start)"
-  database=(Portal__Database__Provider=Postgres "ConnectionStrings__Portal=$PORTAL_TEST_PG;Database=portal_load")
 fi
 
-say "starting Portal on $base (data in $data, $provider)"
-env -u ASPNETCORE_URLS "${database[@]}" \
-  ASPNETCORE_ENVIRONMENT=Production \
-  Logging__LogLevel__Default=Warning \
-  Portal__DataDirectory="$data" \
-  Portal__MasterKey="$(head -c 32 /dev/urandom | base64)" \
-  Portal__RequireMasterKey=true \
-  Portal__HttpsRedirection=false \
-  Portal__Bootstrap__AdminEmail="$admin_email" \
-  Portal__Bootstrap__AdminPassword="$admin_password" \
-  Portal__Bootstrap__AdminApiToken="$admin_token" \
-  dotnet "$bin/Portal.dll" --urls "$base" --contentRoot "$bin" >"$data/portal.log" 2>&1 &
-portal_pid=$!
+wait_ready() {
+  local base=$1 pid=$2 what=$3
+  for i in $(seq 400); do
+    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/readyz" || true)" = 200 ] && return 0
+    kill -0 "$pid" 2>/dev/null || die "$what exited during start"
+    [ "$i" -eq 400 ] && die "$what not ready after 40 s"
+    sleep 0.1
+  done
+}
 
-for i in $(seq 120); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/readyz" || true)" = 200 ] && break
-  kill -0 "$portal_pid" 2>/dev/null || die "Portal exited during start"
-  [ "$i" -eq 120 ] && die "Portal not ready after 60 s"
-  sleep 0.5
-done
+# start_portal [VAR=value ...]: a fresh data directory and database each time (a cold start is a cold start).
+start_portal() {
+  port=$(free_port) || die "no free port found"
+  base="http://127.0.0.1:$port"
+  data="$work/data-$port"; mkdir -p "$data"
+  admin_email="admin@bench.test"
+  admin_password="bench-admin-$(head -c 12 /dev/urandom | base64 | tr -d '/+=')"
+  admin_token="pat_bench_$(head -c 32 /dev/urandom | base64 | tr -d '/+=')"
+  database=()
+  [ "$provider" = Postgres ] && database=(Portal__Database__Provider=Postgres "ConnectionStrings__Portal=$PORTAL_TEST_PG;Database=portal_load_$port")
+  say "starting Portal on $base ($provider${*:+, $*})"
+  local started; started=$(date +%s.%N)
+  env -u ASPNETCORE_URLS "${database[@]}" "${extra_env[@]}" "$@" \
+    ASPNETCORE_ENVIRONMENT=Production \
+    Logging__LogLevel__Default=Warning \
+    Portal__DataDirectory="$data" \
+    Portal__MasterKey="$(head -c 32 /dev/urandom | base64)" \
+    Portal__RequireMasterKey=true \
+    Portal__HttpsRedirection=false \
+    Portal__Bootstrap__AdminEmail="$admin_email" \
+    Portal__Bootstrap__AdminPassword="$admin_password" \
+    Portal__Bootstrap__AdminApiToken="$admin_token" \
+    dotnet "$portal_bin/Portal.dll" --urls "$base" --contentRoot "$portal_bin" >"$work/portal.log" 2>&1 &
+  portal_pid=$!
+  wait_ready "$base" "$portal_pid" Portal
+  ready_seconds=$(awk -v s="$started" -v e="$(date +%s.%N)" 'BEGIN { printf "%.1f", e - s }')
+  ready_rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$portal_pid/status")
+  provision
+}
 
-ready_rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$portal_pid/status")
+start_ceiling() {
+  ceiling_port=$(free_port) || die "no free port found"
+  ceiling_base="http://127.0.0.1:$ceiling_port"
+  say "starting the ceiling app on $ceiling_base"
+  env -u ASPNETCORE_URLS "${extra_env[@]}" ASPNETCORE_ENVIRONMENT=Production \
+    dotnet "$ceiling_bin/Portal.Ceiling.dll" --urls "$ceiling_base" >"$work/ceiling.log" 2>&1 &
+  ceiling_pid=$!
+  wait_ready "$ceiling_base" "$ceiling_pid" "the ceiling app"
+}
 
 # POST/PUT JSON to the management API; fails unless the status is 2xx; prints the body.
 api() {
   local method=$1 path=$2 auth=$3 body=$4 out status
-  out="$data/response.json"
+  out="$work/response.json"
   status=$(curl -s -o "$out" -w '%{http_code}' --max-time 20 -X "$method" "$base$path" \
     ${auth:+-H "Authorization: Bearer $auth"} -H 'Content-Type: application/json' -d "$body")
   [[ "$status" == 2* ]] || die "$method $path answered $status: $(cat "$out")"
   cat "$out"
 }
 
-say "provisioning through the management API"
-org=$(api POST /api/v1/orgs "$admin_token" '{"name":"Load bench","slug":"load-bench"}' | jq -r .id)
-invitation=$(api POST "/api/v1/orgs/$org/invitations" "$admin_token" "{\"email\":\"$owner_email\",\"role\":\"Owner\"}" | jq -r .token)
-api POST /api/v1/invitations/accept "" "{\"token\":\"$invitation\",\"password\":\"$owner_password\"}" >/dev/null
-owner=$(api POST /api/v1/auth/token "" "{\"email\":\"$owner_email\",\"password\":\"$owner_password\"}" | jq -r .token)
-project=$(api POST "/api/v1/orgs/$org/projects" "$owner" '{"name":"Bench","appId":"970CA35de60c44645bbae8a215061b33"}' | jq -r .id)
-api POST "/api/v1/orgs/$org/projects/$project/certificates" "$owner" '{"activation":"now"}' >/dev/null
-keys=()
-for n in $(seq "$key_count"); do
-  keys+=("$(api POST "/api/v1/orgs/$org/projects/$project/api-keys" "$owner" \
-    "{\"name\":\"bench $n\",\"kind\":\"secret\",\"scopes\":[\"rtc\"],\"rateLimitPerMinute\":100000}" | jq -r .key)")
-done
-key_list=$(IFS=,; echo "${keys[*]}")
+provision() {
+  local org project n
+  org=$(api POST /api/v1/orgs "$admin_token" '{"name":"Load bench","slug":"load-bench","joinAsOwner":true}' | jq -r .id)
+  project=$(api POST "/api/v1/orgs/$org/projects" "$admin_token" '{"name":"Bench","appId":"970CA35de60c44645bbae8a215061b33"}' | jq -r .id) \
+    || die "the platform admin could not create a project (is the creator an Owner of the new organization?)"
+  api POST "/api/v1/orgs/$org/projects/$project/certificates" "$admin_token" '{"activation":"now"}' >/dev/null
+  keys=()
+  for n in $(seq "$key_count"); do
+    keys+=("$(api POST "/api/v1/orgs/$org/projects/$project/api-keys" "$admin_token" \
+      "{\"name\":\"bench $n\",\"kind\":\"secret\",\"scopes\":[\"rtc\"],\"rateLimitPerMinute\":100000}" | jq -r .key)")
+  done
+  key_list=$(IFS=,; echo "${keys[*]}")
+  compat_path="/compat/$project/access_token?channel=bench&uid=42&expiredTs=3600"
+  # One answer of each route by hand: the load only counts statuses.
+  check rtc '(.token | startswith("007")) and .channel == "bench" and .uid == 42' \
+    -H "Authorization: Bearer ${keys[0]}" -H 'Content-Type: application/json' -d "$rtc_body" "$base$rtc_path"
+  check compat '.token | startswith("007")' -H "X-Api-Key: ${keys[0]}" "$base$compat_path"
+}
 
 rtc_path="/api/v1/tokens/rtc"
 rtc_body='{"channel":"bench","uid":42}'
-compat_path="/compat/$project/access_token?channel=bench&uid=42&expiredTs=3600"
 
-# One request of each by hand first: the load below only counts statuses, so check the answers themselves here.
 check() {
   local name=$1 expect=$2; shift 2
   local body
   body=$(curl -s --max-time 10 --fail-with-body "$@") || die "$name check failed: $body"
   jq -e "$expect" <<<"$body" >/dev/null || die "$name check: unexpected answer $body"
 }
-check ping '.status == "ok"' "$base/api/v1/ping"
-check rtc '(.token | startswith("007")) and .channel == "bench" and .uid == 42' \
-  -H "Authorization: Bearer ${keys[0]}" -H 'Content-Type: application/json' -d "$rtc_body" "$base$rtc_path"
-check compat '.token | startswith("007")' -H "X-Api-Key: ${keys[0]}" "$base$compat_path"
 
-# Portal's CPU time so far (user + system, in clock ticks): divided by the requests of a run it gives the server's
-# cost per request, a figure that moves less than requests/s when other work shares the cores.
-cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$portal_pid/stat"; }
+# CPU time of a process so far (user + system, clock ticks).
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
 
-# wrk against one route: route NAME SECONDS [extra wrk options]. Output on stdout.
+# route NAME SECONDS [wrk options]: wrk against one target. Output on stdout.
 route() {
-  local name=$1 duration=$2; shift 2
+  local name=$1 duration=$2 url; shift 2
   case $name in
-    ping) BENCH_METHOD=GET BENCH_PATH=/api/v1/ping BENCH_BODY="" BENCH_KEY_HEADER="" BENCH_KEYS="" ;;
-    rtc) BENCH_METHOD=POST BENCH_PATH=$rtc_path BENCH_BODY=$rtc_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=$key_list ;;
-    compat) BENCH_METHOD=GET BENCH_PATH=$compat_path BENCH_BODY="" BENCH_KEY_HEADER=X-Api-Key BENCH_KEYS=$key_list ;;
+    ceiling) url=$ceiling_base; BENCH_METHOD=POST BENCH_PATH=$rtc_path BENCH_BODY=$rtc_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=$key_list ;;
+    rtc) url=$base; BENCH_METHOD=POST BENCH_PATH=$rtc_path BENCH_BODY=$rtc_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=$key_list ;;
+    compat) url=$base; BENCH_METHOD=GET BENCH_PATH=$compat_path BENCH_BODY="" BENCH_KEY_HEADER=X-Api-Key BENCH_KEYS=$key_list ;;
   esac
   export BENCH_METHOD BENCH_PATH BENCH_BODY BENCH_KEY_HEADER BENCH_KEYS
-  wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s "$@" -s "$here/bench.lua" "$base$BENCH_PATH"
+  wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s "$@" -s "$here/bench.lua" "$url$BENCH_PATH"
 }
 
-# Warm-up: every route in turn, for a few rounds, so that the JIT's tiered compilation has optimized the whole path
-# before anything is measured (on a busy 2-core machine that takes tens of seconds; profiles showed the JIT still
-# busy on a route measured after only its own 5 s warm-up).
-for round in $(seq "$warmup_rounds"); do
-  for name in ping rtc compat; do
-    say "warm-up $round/$warmup_rounds: $name ${warmup}s"
-    route "$name" "$warmup" >/dev/null
-  done
-done
-
-# Measured: rounds of ping, rtc, compat back to back, so that a change in what else runs on the machine hits every
-# route alike instead of one. Each run appends "name requests seconds p50 p99 non2xx errors cpu_ticks" to rows.
 to_ms() { awk '{ v=$1; if (v ~ /us$/) { sub(/us$/,"",v); v/=1000 } else if (v ~ /ms$/) { sub(/ms$/,"",v) } else if (v ~ /s$/) { sub(/s$/,"",v); v*=1000 } printf "%.3f", v }'; }
+
+# measure NAME SECONDS ROWS: one wrk run; appends "name requests seconds p50 p99 non2xx errors cpu_ticks" to ROWS.
 measure() {
-  local name=$1 out="$data/wrk.txt" before after requests elapsed p50 p99 non2xx errors
-  before=$(cpu_ticks)
-  route "$name" "$round_seconds" --latency >"$out"
-  after=$(cpu_ticks)
+  local name=$1 duration=$2 rows=$3 out="$work/wrk.txt" pid before after requests elapsed p50 p99 non2xx errors
+  pid=$([ "$name" = ceiling ] && echo "$ceiling_pid" || echo "$portal_pid")
+  before=$(cpu_ticks "$pid")
+  route "$name" "$duration" --latency >"$out"
+  after=$(cpu_ticks "$pid")
   requests=$(awk '/requests in/ { print $1 }' "$out")
   elapsed=$(awk '/requests in/ { sub(/s,$/, "", $4); print $4 }' "$out")
   p50=$(awk '/^ +50%/ { print $2 }' "$out" | to_ms)
   p99=$(awk '/^ +99%/ { print $2 }' "$out" | to_ms)
   non2xx=$(awk '/Non-2xx or 3xx responses:/ { print $NF }' "$out"); non2xx=${non2xx:-0}
   errors=$(awk -F'[ ,]+' '/Socket errors:/ { print $4 + $6 + $8 + $10 }' "$out"); errors=${errors:-0}
-  echo "$name $requests $elapsed $p50 $p99 $non2xx $errors $((after - before))" >>"$data/rows"
-  say "round $round/$rounds $name: $(awk -v n="$requests" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }') requests/s, p50 $p50 ms, p99 $p99 ms, non-2xx $non2xx, errors $errors"
+  echo "$name $requests $elapsed $p50 $p99 $non2xx $errors $((after - before))" >>"$rows"
+  say "$name: $(awk -v n="$requests" -v s="$elapsed" 'BEGIN { printf "%.0f", n / s }') requests/s, p50 $p50 ms, p99 $p99 ms, non-2xx $non2xx, errors $errors"
 }
-: >"$data/rows"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-for round in $(seq "$rounds"); do
-  for name in ping rtc compat; do measure "$name"; done
-done
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
 
-hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$portal_pid/status")
-rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$portal_pid/status")
-log_errors=$(grep -cE '^(fail|crit):' "$data/portal.log" || true)
+# steady ROWS ROUNDS: warm-up, then rounds of ceiling, rtc, compat back to back.
+steady() {
+  local rows=$1 n=$2 name round
+  say "warm-up ${warmup_seconds}s over ceiling, rtc, compat"
+  for name in ceiling rtc compat; do route "$name" $(( (warmup_seconds + 2) / 3 )) >/dev/null; done
+  : >"$rows"
+  for round in $(seq "$n"); do
+    for name in ceiling rtc compat; do measure "$name" "$round_seconds" "$rows"; done
+  done
+}
 
-# Per route: requests/s over all its rounds, the median of the rounds' p50, the worst round's p99, sums of
-# non-2xx and socket errors, CPU per request; and the range of the per-round token/ping ratios.
-summary=$(awk -v hz="$ticks_per_second" '
-  { n[$1] += $2; t[$1] += $3; p50[$1, ++k[$1]] = $4; if ($5 > p99[$1]) p99[$1] = $5; bad[$1] += $6; err[$1] += $7; cpu[$1] += $8
-    rps[$1, k[$1]] = $2 / $3 }
-  END {
-    for (r in n) {
-      m = k[r]; for (i = 1; i <= m; i++) v[i] = p50[r, i]
-      for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
-      med = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
-      lo = 1e9; hi = 0
-      for (i = 1; i <= m; i++) { q = rps[r, i] / rps["ping", i]; if (q < lo) lo = q; if (q > hi) hi = q }
-      printf "%s %.0f %.2f %.2f %d %d %.0f %.0f %.0f\n", r, n[r] / t[r], med, p99[r], bad[r], err[r], cpu[r] * 1e6 / hz / n[r], 100 * lo, 100 * hi
-    }
-  }' "$data/rows")
-ping_rps=$(awk '$1 == "ping" { print $2 }' <<<"$summary")
-cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
-{
-  echo "# Token API load benchmark"
-  echo
-  echo "\`Portal.Benchmarks/load/run-load.sh\` on $(date -u '+%Y-%m-%d %H:%M') UTC, commit \`$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- Portal Portal.Tokens Portal.Data || echo '+changes')\`."
-  echo "Portal in Release (\`ASPNETCORE_ENVIRONMENT=Production\`, logging at Warning, $([ "$provider" = Postgres ] && echo "PostgreSQL 15 on loopback, Hangfire on it too" || echo "SQLite in a temp directory")) and"
-  echo "wrk $(wrk -v 2>&1 | awk 'NR==1 { print $2 }') ($threads threads, $connections connections, keep-alive) on 127.0.0.1. Warm-up: $warmup_rounds rounds of ${warmup} s"
-  echo "on every route; then $rounds rounds of ping, rtc, compat back to back, $round_seconds s each ($((rounds * round_seconds)) s per route)."
-  echo "Machine: $(nproc) cores ($cpu), 1-minute load average $load_before before and $load_after after the"
-  echo "measured runs. **wrk runs on the same 2 cores as Portal** (and so does anything else running), so the"
-  echo "figures are the server's share of a shared machine; the ratio to ping is what carries over."
-  echo
-  echo "| route | requests/s | vs ping (rounds) | p50 | p99 | non-2xx | socket errors | Portal CPU per request |"
+# Per target of ROWS: requests/s over all rounds, median p50, worst p99, non-2xx, errors, CPU per request (µs), and the
+# range of the per-round ratios to the ceiling.
+summarize() {
+  awk -v hz="$ticks_per_second" '
+    { n[$1] += $2; t[$1] += $3; p50[$1, ++k[$1]] = $4; if ($5 > p99[$1]) p99[$1] = $5; bad[$1] += $6; err[$1] += $7; cpu[$1] += $8
+      rps[$1, k[$1]] = $2 / $3 }
+    END {
+      for (r in n) {
+        m = k[r]; for (i = 1; i <= m; i++) v[i] = p50[r, i]
+        for (i = 1; i <= m; i++) for (j = i + 1; j <= m; j++) if (v[j] < v[i]) { x = v[i]; v[i] = v[j]; v[j] = x }
+        med = (m % 2) ? v[(m + 1) / 2] : (v[m / 2] + v[m / 2 + 1]) / 2
+        lo = 1e9; hi = 0
+        for (i = 1; i <= m; i++) { q = rps[r, i] / rps["ceiling", i]; if (q < lo) lo = q; if (q > hi) hi = q }
+        printf "%s %.0f %.2f %.2f %d %d %.0f %.0f %.0f\n", r, n[r] / t[r], med, p99[r], bad[r], err[r], cpu[r] * 1e6 / hz / n[r], 100 * lo, 100 * hi
+      }
+    }' "$1"
+}
+
+table() {
+  local summary=$1 ceiling_rps name rps p50 p99 non2xx errors cpu_us lo hi label ratio
+  ceiling_rps=$(awk '$1 == "ceiling" { print $2 }' <<<"$summary")
+  echo "| target | requests/s | vs ceiling (rounds) | p50 | p99 | non-2xx | socket errors | server CPU per request |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for name in ping rtc compat; do
+  for name in ceiling rtc compat; do
     read -r _ rps p50 p99 non2xx errors cpu_us lo hi < <(awk -v r="$name" '$1 == r' <<<"$summary")
     case $name in
-      ping) label="\`GET /api/v1/ping\` (fixed JSON: the ceiling)"; ratio="100%" ;;
-      rtc) label="\`POST /api/v1/tokens/rtc\`" ;;&
-      compat) label="\`GET /compat/{projectId}/access_token\`" ;;&
-      rtc|compat) ratio="$(awk -v a="$rps" -v b="$ping_rps" 'BEGIN { printf "%.0f%%", 100 * a / b }') ($lo–$hi%)" ;;
+      ceiling) label="bare Kestrel, fixed JSON (the ceiling)"; ratio="100%" ;;
+      rtc) label="\`POST /api/v1/tokens/rtc\`"; ratio="$(awk -v a="$rps" -v b="$ceiling_rps" 'BEGIN { printf "%.2f×", a / b }') ($lo–$hi%)" ;;
+      compat) label="\`GET /compat/{projectId}/access_token\`"; ratio="$(awk -v a="$rps" -v b="$ceiling_rps" 'BEGIN { printf "%.2f×", a / b }') ($lo–$hi%)" ;;
     esac
     printf '| %s | %s | %s | %s ms | %s ms | %s | %s | %s µs |\n' "$label" "$rps" "$ratio" "$p50" "$p99" "$non2xx" "$errors" "$cpu_us"
   done
-  echo
-  echo "Peak RSS of the Portal process (VmHWM, whole run including start and provisioning): **$((hwm_kb / 1024)) MB**"
-  echo "(when ready: $((ready_rss_kb / 1024)) MB, at the end: $((rss_kb / 1024)) MB). Error lines in Portal's log: $log_errors."
-  echo
-  echo "requests/s is over all rounds of a route; *vs ping* is that against ping's, with the range of the"
-  echo "per-round ratios in brackets; p50 is the median of the rounds' p50s and p99 the worst round's p99. *Portal CPU"
-  echo "per request* is the server process's user + system CPU time during a route's runs divided by its requests:"
-  echo "it moves less than requests/s with other load, but is still inflated when the cores are oversubscribed."
-  echo "Token requests are spread over $key_count secret keys of one project because the API caps a key at 100,000"
-  echo "requests per minute; the first answer of each route is checked (a 007 token for channel \`bench\`, uid 42)"
-  echo "before the load, which counts statuses only."
-} >"$results"
-echo >&2
-cat "$results"
+}
+
+header() {
+  local cpu; cpu=$(awk -F': ' '/^model name/ { print $2; exit }' /proc/cpuinfo)
+  echo "\`Portal.Benchmarks/load/run-load.sh $1\` on $(date -u '+%Y-%m-%d %H:%M') UTC, commit \`$(git -C "$repo" rev-parse --short HEAD)$(git -C "$repo" diff --quiet HEAD -- Portal Portal.Tokens Portal.Data Portal.Benchmarks/Ceiling || echo '+changes')\`."
+  echo "Both apps published in Release (\`dotnet publish -r linux-x64 --self-contained false\`${LOAD_PUBLISH_ARGS:+ $LOAD_PUBLISH_ARGS}, flags from"
+  echo "\`Portal/Publish.props\` as in the Dockerfile; \`ASPNETCORE_ENVIRONMENT=Production\`${PORTAL_ENV:+, $PORTAL_ENV}); Portal on"
+  echo "$([ "$provider" = Postgres ] && echo "PostgreSQL 15 on loopback" || echo "SQLite in a temp directory"), logging at Warning."
+  echo "wrk $(wrk -v 2>&1 | awk 'NR==1 { print $2 }') ($threads threads, $connections connections, keep-alive) on 127.0.0.1, the same Lua script and request"
+  echo "for every target, over $key_count secret keys. Machine: $(nproc) cores ($cpu); **wrk runs on the same cores**, so the ratio"
+  echo "to the ceiling is what carries over."
+}
+
+run_steady() {
+  start_ceiling
+  start_portal
+  local rows="$work/steady.rows" summary
+  steady "$rows" "$rounds"
+  local hwm_kb rss_kb log_errors
+  hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$portal_pid/status")
+  rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$portal_pid/status")
+  log_errors=$(grep -cE '^(fail|crit):' "$work/portal.log" || true)
+  summary=$(summarize "$rows")
+  {
+    echo "# Token API load: steady state against the ceiling"
+    echo
+    header steady
+    echo "Warm-up ${warmup_seconds} s over the three targets, then $rounds rounds of ceiling, rtc, compat back to back, ${round_seconds} s each."
+    echo
+    table "$summary"
+    echo
+    echo "Portal's peak RSS (VmHWM, whole run including start and provisioning): **$((hwm_kb / 1024)) MB** (ready: $((ready_rss_kb / 1024)) MB"
+    echo "after ${ready_seconds} s, end: $((rss_kb / 1024)) MB). Error lines in Portal's log: $log_errors."
+  } >"$here/RESULTS$suffix.md"
+  cat "$here/RESULTS$suffix.md"
+  stop_portal
+  stop_ceiling
+}
+
+# slices NAME ROWS: LOAD_SLICES one-second runs back to back; appends "i requests/s" to ROWS.
+slices() {
+  local name=$1 rows=$2 i out="$work/slice.txt"
+  : >"$rows"
+  for i in $(seq "$slices"); do
+    route "$name" 1 >"$out"
+    awk -v i="$i" '/Requests\/sec:/ { printf "%d %.0f\n", i, $2 }' "$out" >>"$rows"
+  done
+}
+
+run_cold() {
+  local portal_rows="$work/cold-portal.rows" ceiling_rows="$work/cold-ceiling.rows" steady_rows="$work/cold-steady.rows"
+  start_ceiling
+  slices ceiling "$ceiling_rows"
+  start_portal # provisioning included: the load starts the moment the keys exist
+  slices rtc "$portal_rows"
+  local hwm_kb; hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$portal_pid/status")
+  steady "$steady_rows" 1
+  local summary steady_rtc steady_ceiling
+  summary=$(summarize "$steady_rows")
+  steady_rtc=$(awk '$1 == "rtc" { print $2 }' <<<"$summary")
+  steady_ceiling=$(awk '$1 == "ceiling" { print $2 }' <<<"$summary")
+  {
+    echo "# Token API load: cold start"
+    echo
+    header cold
+    echo "Each app started afresh; from \`/readyz\` = 200 (Portal: ${ready_seconds} s after the process started, then the"
+    echo "provisioning of the organization, project, certificate and $key_count keys) ${slices} one-second slices of load. Then a"
+    echo "steady round (after the usual warm-up) gives the figure each slice is held against."
+    echo
+    echo "| slice | bare Kestrel requests/s | vs its steady | \`POST /api/v1/tokens/rtc\` requests/s | vs its steady |"
+    echo "| ---: | ---: | ---: | ---: | ---: |"
+    join "$ceiling_rows" "$portal_rows" | awk -v c="$steady_ceiling" -v r="$steady_rtc" '{ printf "| %d | %d | %.2f | %d | %.2f |\n", $1, $2, $2 / c, $3, $3 / r }'
+    echo
+    awk -v c="$steady_ceiling" 'NR <= 5 { s += $2 } END { printf "First 5 s, bare Kestrel: %.2f× its steady %d requests/s.\n", s / 5 / c, c }' "$ceiling_rows"
+    awk -v r="$steady_rtc" 'NR <= 5 { s += $2 } END { printf "First 5 s, token route: **%.2f×** its steady %d requests/s", s / 5 / r, r }' "$portal_rows"
+    awk -v r="$steady_rtc" '{ if (min == "" || $2 < min) min = $2 } END { printf "; slowest slice %.2f×.\n", min / r }' "$portal_rows"
+    echo "Portal's peak RSS over the cold run: $((hwm_kb / 1024)) MB."
+  } >"$here/RESULTS-cold$suffix.md"
+  cat "$here/RESULTS-cold$suffix.md"
+  stop_portal
+  stop_ceiling
+}
+
+run_gc() {
+  local setting rows summary hwm_kb lines=()
+  start_ceiling
+  for setting in $gc_modes; do
+    local gc_env=()
+    case $setting in
+      workstation) gc_env=(DOTNET_gcServer=0) ;;
+      server) gc_env=(DOTNET_gcServer=1) ;;
+      conserve) gc_env=(DOTNET_gcServer=0 DOTNET_GCConserveMemory=7) ;;
+      hardlimit) gc_env=(DOTNET_gcServer=0 DOTNET_GCHeapHardLimit=0x8000000) ;; # 128 MiB of managed heap
+      *) die "unknown GC setting $setting" ;;
+    esac
+    start_portal "${gc_env[@]}"
+    rows="$work/gc-$setting.rows"
+    steady "$rows" 2
+    hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$portal_pid/status")
+    summary=$(summarize "$rows")
+    lines+=("$(awk -v s="$setting" -v e="${gc_env[*]}" -v hwm="$hwm_kb" -v ready="$ready_rss_kb" '
+      $1 == "rtc" { rtc = $2; p99 = $4; cpu = $7 } $1 == "ceiling" { c = $2 } $1 == "compat" { compat = $2 }
+      END { printf "| %s (`%s`) | %d | %.2f× | %d | %.2f ms | %d µs | %d MB | %d MB |", s, e, rtc, rtc / c, compat, p99, cpu, ready / 1024, hwm / 1024 }' <<<"$summary")")
+    stop_portal
+  done
+  {
+    echo "# Token API load: garbage collector settings side by side"
+    echo
+    header gc
+    echo "Portal restarted for each setting; each run: warm-up ${warmup_seconds} s, then 2 rounds of ceiling, rtc, compat, ${round_seconds} s each."
+    echo
+    echo "| GC | rtc requests/s | vs ceiling | compat requests/s | rtc p99 | CPU per rtc request | RSS ready | peak RSS |"
+    echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
+    printf '%s\n' "${lines[@]}"
+  } >"$here/RESULTS-gc$suffix.md"
+  cat "$here/RESULTS-gc$suffix.md"
+  stop_ceiling
+}
+
+case $mode in
+  steady) run_steady ;;
+  cold) run_cold ;;
+  gc) run_gc ;;
+  all) run_steady; run_cold; run_gc ;;
+esac

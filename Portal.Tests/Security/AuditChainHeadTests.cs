@@ -72,9 +72,16 @@ public sealed class AuditChainHeadTests
         var held = await chain.VerifyAsync(Ct, head);
         Assert.False(held.Intact);
         Assert.Contains("newer events were deleted", held.Message);
-        // The daily job holds the chain against the last recorded head by itself.
+        // The daily job holds the chain against the last recorded head by itself, and so does a plain `audit head` or
+        // `audit verify`: neither may record the shorter chain as intact (which the next daily job would then trust).
         await app.Services.GetRequiredService<AuditVerifyJob>().RunAsync(Ct);
         Assert.False((await chain.LastVerificationAsync(Ct))!.Intact);
+        var settings = new Dictionary<string, string?>(TestDatabase.Settings(app.DataDirectory)) { ["Portal:DataDirectory"] = app.DataDirectory, ["Portal:Jobs:Storage"] = "InMemory" };
+        var (code, _, error) = await CliRunner.RunAsync(["audit", "head"], settings);
+        Assert.Equal(1, code);
+        Assert.Contains("newer events were deleted", error);
+        Assert.False((await chain.VerifyAndRecordAsync(Ct)).Intact);
+        Assert.Equal(head, await chain.LastVerifiedHeadAsync(Ct));
     }
 
     [Fact]

@@ -116,6 +116,24 @@ public sealed class InvitationAcceptTests(PortalAppFactory app) : IClassFixture<
         Assert.Equal("inviter_removed", JsonDocument.Parse(revoked.Details).RootElement.GetProperty("reason").GetString());
     }
 
+    [Fact]
+    public async Task DemotedOwner_CannotUseTheInvitationsTheySent()
+    {
+        var org = await ApiActors.OrganizationAsync(app, await ApiActors.PlatformAdminAsync(app));
+        var second = await ApiActors.MemberAsync(app, org.Owner, org.Id, "Owner");
+        var invited = await (await second.Client.PostAsJsonAsync($"{org.Path}/invitations", new { email = $"alt-{Guid.NewGuid():N}@example.test", role = "Owner" }, Ct))
+            .JsonAsync(HttpStatusCode.Created);
+        var members = await (await org.Owner.GetAsync($"{org.Path}/members", Ct)).JsonAsync(HttpStatusCode.OK);
+        var membership = members.EnumerateArray().Single(m => m.GetProperty("email").GetString() == second.Email).GetProperty("id").GetGuid();
+
+        (await org.Owner.PatchAsJsonAsync($"{org.Path}/members/{membership}", new { role = "Auditor" }, Ct)).EnsureSuccessStatusCode();
+
+        await ProblemAssert.IsProblemAsync(await app.CreateClient().PostAsJsonAsync("/api/v1/invitations/accept",
+            new { token = invited.GetProperty("token").GetString(), password = TestUsers.Password }, Ct), HttpStatusCode.BadRequest, "invitation_invalid");
+        var revoked = (await EventsAsync(org.Id)).Single(e => e.Type == AuditEventType.InvitationRevoked);
+        Assert.Equal("inviter_demoted", JsonDocument.Parse(revoked.Details).RootElement.GetProperty("reason").GetString());
+    }
+
     private async Task<List<AuditEvent>> EventsAsync(Guid orgId)
     {
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);

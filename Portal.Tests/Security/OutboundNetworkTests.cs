@@ -3,6 +3,8 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
 using Portal.Features.Notifications;
 using Portal.Security.Outbound;
 using Portal.Tests.Infrastructure;
@@ -22,9 +24,13 @@ public sealed class OutboundNetworkTests(OutboundNetworkTests.Factory app) : ICl
     /// The production rule (no private networks); Hangfire's server is off so the test runs each attempt.
     public sealed class Factory() : PortalAppFactory(settings: new Dictionary<string, string?> { ["Portal:Jobs:RunServer"] = "false" })
     {
+        public CapturingLoggerProvider Logs { get; } = new();
+
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
+            builder.UseSetting("Logging:LogLevel:Portal", "Information");
+            builder.ConfigureLogging(l => l.AddProvider(Logs));
             builder.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<IOutboundResolver, LoopbackResolver>()));
         }
     }
@@ -63,6 +69,8 @@ public sealed class OutboundNetworkTests(OutboundNetworkTests.Factory app) : ICl
         await app.Services.GetRequiredService<NotificationDeliveryJob>().DeliverAsync(delivery.GetProperty("id").GetGuid(), Ct);
 
         Assert.Empty(receiver.Requests);
+        // Refused by the address rule before any connection was made (not by the TLS handshake with a plain receiver).
+        Assert.Contains(app.Logs.Lines, l => l.Contains("delivery error: address not allowed"));
         var after = (await (await org.Owner.GetAsync($"{org.Path}/notifications/deliveries", Ct)).JsonAsync(HttpStatusCode.OK))[0];
         var error = after.GetProperty("lastError").GetString()!;
         Assert.StartsWith("failed: refused", error);
@@ -108,6 +116,12 @@ public sealed class OutboundNetworkTests(OutboundNetworkTests.Factory app) : ICl
     [InlineData("64:ff9b::a00:1", false)]
     [InlineData("2001:db8::1", false)]
     [InlineData("2606:4700:4700::1111", true)]
+    [InlineData("::a00:1", false)]
+    [InlineData("::808:808", false)]
+    [InlineData("2002:a00:1::", false)]
+    [InlineData("2001:0:4136:e378::1", false)]
+    [InlineData("64:ff9b:1::1", false)]
+    [InlineData("64:ff9b::808:808", true)]
     public void OnlyPublicUnicastAddresses_AreCalled(string address, bool isPublic) =>
         Assert.Equal(isPublic, OutboundAddresses.IsPublic(IPAddress.Parse(address)));
 }

@@ -72,6 +72,42 @@ public sealed class UnauthenticatedFloodTests
     }
 
     [Fact]
+    public async Task UnknownSecretKeysFromManyIPv6Blocks_StillCostAHandfulOfRows()
+    {
+        await using var app = new PortalAppFactory();
+        var project = await TokenProject.CreateAsync(app);
+        for (var i = 0; i < 300; i++)
+        {
+            var client = ClientAddressStartupFilter.From(app.CreateClient(), $"2001:db8:{i:x}:{i:x}::1"); // a fresh /64 each time
+            using var response = await client.GetAsync($"/compat/{project.ProjectId}/access_token?channel=c&uid=1&key=sk_live_{Guid.NewGuid():N}", Ct);
+            Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        }
+        await app.Services.GetRequiredService<AuditThrottle>().FlushAsync(Ct, all: true);
+        Assert.InRange(await CountAsync(app, AuditEventType.SecretKeyInUrl), 1,
+            Portal.Features.TokenIssuance.ApiKeyAuthenticator.UnknownSecretsInUrlAuditedPerMinute + 1);
+    }
+
+    [Fact]
+    public async Task AFloodThatOutlastsTheMinute_KeepsEveryRequestInACount()
+    {
+        var clock = TestClock.Create();
+        await using var app = new PortalAppFactory(clock: clock);
+        app.CreateClient();
+        var throttle = app.Services.GetRequiredService<AuditThrottle>();
+        var actor = AuditActor.System;
+        AuditEntry Entry(int count) => new(AuditEventType.SecretKeyInUrl, Details: new { count });
+        for (var i = 0; i < 5; i++) await throttle.RecordAsync("flood", actor, Entry, Ct);   // 1 written, 4 counted
+        clock.Advance(AuditThrottle.Window + TimeSpan.FromSeconds(1));                         // the minute ends unflushed
+        for (var i = 0; i < 3; i++) await throttle.RecordAsync("flood", actor, Entry, Ct);   // its 4 written now; these 3 counted
+        await throttle.FlushAsync(Ct, all: true);
+
+        await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(Ct);
+        var counts = (await db.AuditEvents.Where(e => e.Type == AuditEventType.SecretKeyInUrl).OrderBy(e => e.Sequence).Select(e => e.Details).ToListAsync(Ct))
+            .Select(d => System.Text.Json.JsonDocument.Parse(d).RootElement.GetProperty("count").GetInt32()).ToList();
+        Assert.Equal([1, 4, 3], counts); // three rows for two minutes of flood, and every request in a count
+    }
+
+    [Fact]
     public void UnknownKeys_AreBounded_ForgettingTheOldestFirst()
     {
         var unknown = new UnknownKeys<int>(3);

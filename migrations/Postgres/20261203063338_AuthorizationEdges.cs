@@ -44,9 +44,12 @@ namespace Portal.Migrations.Postgres
                 nullable: false,
                 defaultValue: 1); // rows written before this migration were hashed with version 1 of the canonical form
 
-            // Tokens made before Kind existed: the login and bootstrap ones are known by their names.
-            migrationBuilder.Sql("UPDATE \"ManagementTokens\" SET \"Kind\" = 1 WHERE \"Name\" LIKE 'API login %';");
-            migrationBuilder.Sql("UPDATE \"ManagementTokens\" SET \"Kind\" = 2 WHERE \"Name\" = 'bootstrap';");
+            // Tokens made before Kind existed stay Named; the bootstrap one is recognised by its secret at the next start
+            // (AdminBootstrapper), not by a name anyone could have given a token.
+            // Delivery errors were stored as the connection error's text, which maps the network Portal runs in: tenants
+            // see outcomes only from now on, so the old texts go too.
+            migrationBuilder.Sql("UPDATE \"NotificationAttempts\" SET \"Error\" = 'failed (details removed)' WHERE \"Error\" IS NOT NULL AND \"Error\" NOT LIKE 'failed%';");
+            migrationBuilder.Sql("UPDATE \"Notifications\" SET \"LastError\" = 'failed (details removed)' WHERE \"LastError\" IS NOT NULL AND \"LastError\" NOT LIKE 'failed%';");
         }
 
         /// <inheritdoc />

@@ -86,8 +86,17 @@ public sealed class AdminBootstrapper(
         if (secret.Length < 32)
             throw new StartupException("Portal:Bootstrap:AdminApiToken must be at least 32 characters of random text, e.g. `ptm_` + `openssl rand -hex 24`.");
         var prefix = ManagementTokenSecrets.PrefixOf(secret);
-        var existing = await db.ManagementTokens.AsNoTracking().Where(t => t.Prefix == prefix).ToListAsync(ct);
-        if (existing.Any(t => ManagementTokenSecrets.Matches(secret, t.SecretHash))) return;
+        var existing = await db.ManagementTokens.Where(t => t.Prefix == prefix).ToListAsync(ct);
+        if (existing.FirstOrDefault(t => ManagementTokenSecrets.Matches(secret, t.SecretHash)) is { } configured)
+        {
+            // Made before tokens had a kind: it is the configured one, which a password change does not revoke.
+            if (configured.Kind != ManagementTokenKind.Bootstrap && configured.UserId == admin.Id)
+            {
+                configured.Kind = ManagementTokenKind.Bootstrap;
+                await db.SaveChangesAsync(ct);
+            }
+            return;
+        }
         await tokens.AddAsync(admin.Id, "bootstrap", secret, null, AuditActor.System, AuditEventType.ManagementTokenCreated,
             ManagementTokenKind.Bootstrap, ct);
         log.LogInformation("Created the bootstrap management token for {Email}", admin.Email);

@@ -34,14 +34,15 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
     /// How far the walk in this process has got, for the page's progress bar ("verify now").
     public (bool Running, long Checked, long Total) Progress => (Volatile.Read(ref _running) > 0, Interlocked.Read(ref _checked), Interlocked.Read(ref _total));
 
-    public async Task<AuditChainResult> VerifyAsync(CancellationToken ct, AuditHead? expect = null)
+    public async Task<AuditChainResult> VerifyAsync(CancellationToken ct, params AuditHead?[] expect)
     {
         Interlocked.Increment(ref _running);
-        try { return await WalkAsync(expect, ct); }
+        try { return await WalkAsync(expect.OfType<AuditHead>().ToList(), ct); }
         finally { Interlocked.Decrement(ref _running); }
     }
 
-    private async Task<AuditChainResult> WalkAsync(AuditHead? expect, CancellationToken ct)
+    /// One pass: every link and hash, and each recorded head where its sequence comes by.
+    private async Task<AuditChainResult> WalkAsync(List<AuditHead> heads, CancellationToken ct)
     {
         await using var db = await dbs.CreateDbContextAsync(ct);
         Interlocked.Exchange(ref _checked, 0);
@@ -49,7 +50,8 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
         var expectedSequence = 1L;
         var previous = AuditHasher.GenesisHash;
         long checkedCount = 0;
-        var headSeen = expect is { Sequence: 0, Hash: AuditHasher.GenesisHash }; // the empty chain's head
+        var pending = heads.Where(h => h is not { Sequence: 0, Hash: AuditHasher.GenesisHash }) // the empty chain's head
+            .GroupBy(h => h.Sequence).ToDictionary(g => g.Key, g => g.Select(h => h.Hash).ToList());
         await foreach (var e in db.AuditEvents.AsNoTracking().OrderBy(e => e.Sequence).AsAsyncEnumerable().WithCancellation(ct))
         {
             string? problem = null;
@@ -63,12 +65,9 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
                 problem = $"event {e.Sequence} claims an unknown hash version {e.HashVersion}: the row was edited";
             else if (AuditHasher.Compute(e) != e.Hash)
                 problem = $"event {e.Sequence} ({e.Type}) does not match its hash: the row was edited";
-            else if (expect is not null && e.Sequence == expect.Sequence)
-            {
-                if (e.Hash != expect.Hash)
-                    problem = $"event {e.Sequence} is not the one of the recorded head {expect}: the chain was rewritten from that point or earlier";
-                headSeen = true;
-            }
+            else if (pending.Remove(e.Sequence, out var expected) && expected.Any(hash => hash != e.Hash))
+                problem = $"event {e.Sequence} is not the one of the recorded head {e.Sequence}:{expected.First(hash => hash != e.Hash)}: " +
+                          "the chain was rewritten from that point or earlier";
             if (problem is not null)
                 return new AuditChainResult(false, checkedCount, Math.Min(e.Sequence, expectedSequence), problem);
             previous = e.Hash;
@@ -77,9 +76,12 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
             if (checkedCount % 1000 == 0) Interlocked.Exchange(ref _checked, checkedCount);
         }
         Interlocked.Exchange(ref _checked, checkedCount);
-        if (expect is not null && !headSeen)
+        if (pending.Count > 0)
+        {
+            var lost = pending.Keys.Min();
             return new AuditChainResult(false, checkedCount, checkedCount + 1,
-                $"the chain ends at event {checkedCount}, before the recorded head {expect}: newer events were deleted");
+                $"the chain ends at event {checkedCount}, before the recorded head {lost}:{pending[lost][0]}: newer events were deleted");
+        }
         var head = checkedCount == 0 ? null : new AuditHead(checkedCount, previous);
         return new AuditChainResult(true, checkedCount, null, $"{checkedCount} event(s) verified; the chain is intact", head);
     }
@@ -110,10 +112,12 @@ public sealed class AuditChain(IDbContextFactory<PortalDbContext> dbs, TimeProvi
     }
 
     /// Verifies and records the outcome with the head it reached, so the UI can show the last result and its time
-    /// and a later walk can be held against this head.
+    /// and a later walk can be held against this head. Every recorded walk (the daily job, the CLI, "verify now") is
+    /// held against the head the last intact walk recorded as well: the chain only grows, so a walk that no longer finds
+    /// it must not record a shorter head as intact.
     public async Task<AuditChainResult> VerifyAndRecordAsync(CancellationToken ct, AuditHead? expect = null)
     {
-        var result = await VerifyAsync(ct, expect);
+        var result = await VerifyAsync(ct, expect, await LastVerifiedHeadAsync(ct));
         await using var db = await dbs.CreateDbContextAsync(ct);
         db.AuditVerifications.Add(new AuditVerification
         {

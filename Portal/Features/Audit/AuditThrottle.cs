@@ -22,23 +22,34 @@ public sealed class AuditThrottle(IServiceScopeFactory scopes, TimeProvider cloc
         var now = clock.GetUtcNow();
         if (_slots.Count >= MaxKeys && !_slots.ContainsKey(key)) key = "overflow:" + entry(1).Type;
         var slot = _slots.GetOrAdd(key, static _ => new Slot());
+        (AuditActor Actor, Func<int, AuditEntry> Entry)? ended = null;
+        var endedCount = 0;
+        bool admitted;
         lock (slot)
         {
             if (slot.WindowEnds <= now)
             {
+                // The minute ended before the flush came by: its count is written now rather than lost, and (as in
+                // the flush) that summary spends the new minute's budget, so a steady flood writes one row a minute.
+                var flooded = slot.Suppressed > 0;
+                if (flooded) (ended, endedCount) = (slot.Last, slot.Suppressed);
                 slot.WindowEnds = now + Window;
                 slot.Suppressed = 0;
-                slot.Written = 0;
+                slot.Written = flooded ? perMinute : 0;
             }
-            if (slot.Written >= perMinute)
+            admitted = slot.Written < perMinute;
+            if (admitted)
+            {
+                slot.Written++;
+            }
+            else
             {
                 slot.Suppressed++;
                 slot.Last = (actor, entry);
-                return;
             }
-            slot.Written++;
         }
-        await WriteAsync(actor, entry(1), ct);
+        if (ended is { } summary) await WriteAsync(summary.Actor, summary.Entry(endedCount), ct);
+        if (admitted) await WriteAsync(actor, entry(1), ct);
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -72,7 +83,7 @@ public sealed class AuditThrottle(IServiceScopeFactory scopes, TimeProvider cloc
                 // flood writes one row a minute.
                 (last, count) = (slot.Last, slot.Suppressed);
                 slot.Suppressed = 0;
-                slot.Written = int.MaxValue;
+                slot.Written = int.MaxValue; // the summary spends the new minute's budget
                 slot.WindowEnds = now + Window;
             }
             if (last is { } l) await WriteAsync(l.Actor, l.Entry(count), ct);

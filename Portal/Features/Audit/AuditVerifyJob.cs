@@ -9,7 +9,7 @@ public sealed class AuditVerifyJob(AuditChain chain, ILogger<AuditVerifyJob> log
 
     public async Task RunAsync(CancellationToken ct)
     {
-        var result = await chain.VerifyAndRecordAsync(ct, await chain.LastVerifiedHeadAsync(ct));
+        var result = await chain.VerifyAndRecordAsync(ct);
         if (result.Intact) log.LogInformation("Audit chain verified: {Message}", result.Message);
         else log.LogError("Audit chain broken: {Message}", result.Message);
     }

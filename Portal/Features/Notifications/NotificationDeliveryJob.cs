@@ -69,7 +69,8 @@ public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationServic
         {
             // The tenant sees the outcome's class only: a connection error's text would map hosts and ports of the
             // network Portal runs in. The operator's log has the type (never the secret).
-            log.LogInformation("Notification {Id} delivery error: {Error}", n.Id, ex is OutboundAddressRefusedException ? "address not allowed" : ex.GetType().Name);
+            log.LogInformation("Notification {Id} delivery error: {Error}", n.Id,
+                OutboundAddressRefusedException.IsIn(ex) ? "address not allowed" : ex.GetType().Name);
             return (false, null, Outcome(ex));
         }
     }
@@ -77,8 +78,8 @@ public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationServic
     private async Task<(bool, int?, string?)> PostAsync(Notification n, NotificationSettings? settings, DateTimeOffset now, CancellationToken ct)
     {
         if (settings?.WebhookUrl is not { } url || settings.ProtectedWebhookSecret is not { } protectedSecret)
-            return (false, null, "No webhook is configured any more.");
-        if (notifications.UrlProblem(url) is { } problem) return (false, null, problem);
+            return (false, null, "failed: no webhook is configured any more");
+        if (notifications.UrlProblem(url) is { } problem) return (false, null, "failed: " + problem);
         var body = Body(n, await chain.TailAsync(ct));
         using var request = new HttpRequestMessage(HttpMethod.Post, url) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
         request.Headers.Add(WebhookSignature.Header, WebhookSignature.Sign(notifications.Unprotect(protectedSecret), now.ToUnixTimeSeconds(), body));
@@ -92,7 +93,7 @@ public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationServic
     private async Task<(bool, int?, string?)> MailAsync(Notification n, NotificationSettings? settings, CancellationToken ct)
     {
         var to = LineList.Split(settings?.EmailRecipients ?? "");
-        if (!mailer.IsConfigured || to.Length == 0) return (false, null, "No SMTP server or recipients are configured any more.");
+        if (!mailer.IsConfigured || to.Length == 0) return (false, null, "failed: no SMTP server or recipients are configured any more");
         var data = JsonSerializer.Serialize(JsonDocument.Parse(n.Payload).RootElement, new JsonSerializerOptions { WriteIndented = true });
         var head = await chain.TailAsync(ct);
         await mailer.SendAsync(to, $"[Portal] {n.Subject}",

@@ -27,7 +27,9 @@ public sealed class NotificationService(OrganizationAccess access, TenantDb tena
 
     public async Task<NotificationSettingsDto> GetAsync(OrgCaller caller, CancellationToken ct)
     {
-        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is not null) return Dto((NotificationSettings?)null);
+        var live = await access.LiveAsync(caller, OrgNeed.Member, ct);
+        if (!live.Ok) return Dto((NotificationSettings?)null);
+        caller = live.Value!;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var dto = Dto(await db.NotificationSettings.AsNoTracking().SingleOrDefaultAsync(ct));
         return caller.CanManage ? dto : dto with { WebhookUrl = null };

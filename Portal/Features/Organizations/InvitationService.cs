@@ -108,21 +108,27 @@ public sealed class InvitationService(OrganizationAccess access, TenantDb tenant
         }
 
         await using var db = await tenants.ForOrganizationAsync(invitation.OrganizationId, ct);
-        var tracked = await db.Invitations.SingleAsync(i => i.Id == invitation.Id, ct);
-        tracked.AcceptedAt = now;
-        if (!await db.Memberships.AnyAsync(m => m.UserId == user.Id, ct))
-            db.Memberships.Add(new Membership { Id = Guid.NewGuid(), UserId = user.Id, Role = invitation.Role, CreatedAt = now });
-        try
+        await using (var tx = await db.Database.BeginTransactionAsync(ct))
         {
-            await audit.SaveAsync(db, actor with { Type = AuditActorType.User, Id = user.Id, Name = user.Email },
-                new AuditEntry(AuditEventType.InvitationAccepted, "invitation", invitation.Id.ToString(),
-                    new { email = invitation.Email, role = invitation.Role.ToString(), createdAccount = created }, invitation.OrganizationId), ct);
+            // Claimed only if still pending now: a withdrawal, or the inviter's removal, that landed since the checks
+            // above wins, and of two windows accepting at once only one does.
+            var claimed = await db.Invitations
+                .Where(i => i.Id == invitation.Id && i.AcceptedAt == null && i.RevokedAt == null && i.ExpiresAt > now)
+                .ExecuteUpdateAsync(s => s.SetProperty(i => i.AcceptedAt, now), ct);
+            if (claimed == 1)
+            {
+                if (!await db.Memberships.AnyAsync(m => m.UserId == user.Id, ct))
+                    db.Memberships.Add(new Membership { Id = Guid.NewGuid(), UserId = user.Id, Role = invitation.Role, CreatedAt = now });
+                await audit.SaveAsync(db, actor with { Type = AuditActorType.User, Id = user.Id, Name = user.Email },
+                    new AuditEntry(AuditEventType.InvitationAccepted, "invitation", invitation.Id.ToString(),
+                        new { email = invitation.Email, role = invitation.Role.ToString(), createdAccount = created }, invitation.OrganizationId), ct);
+                await tx.CommitAsync(ct);
+                return new AcceptedInvitation(org.Id, org.Name, invitation.Email, created);
+            }
         }
-        catch (DbUpdateException)
-        {
-            return ServiceError.Conflict("invitation_used", "This invitation was accepted at the same moment in another window: sign in instead.");
-        }
-        return new AcceptedInvitation(org.Id, org.Name, invitation.Email, created);
+        if (created) await users.DeleteAsync(user); // made for this invitation only, which is gone
+        return (await FindPendingAsync(input.Token, ct)).Refusal
+               ?? ServiceError.Conflict("invitation_used", "This invitation was accepted at the same moment in another window: sign in instead.");
     }
 
     /// Withdraws a pending invitation: its link stops working at once. Owners (and platform admins) only, audited.
@@ -141,9 +147,10 @@ public sealed class InvitationService(OrganizationAccess access, TenantDb tenant
         return null;
     }
 
-    /// The pending invitations a member sent, revoked when the member is removed (in the caller's transaction):
-    /// an invitation must not outlive the inviter's right to invite.
-    internal async Task<List<AuditEntry>> RevokeSentByAsync(Data.PortalDbContext db, Guid organizationId, string inviterUserId, CancellationToken ct)
+    /// The pending invitations a member sent, revoked when the member is removed or demoted (in the caller's
+    /// transaction): an invitation must not outlive the inviter's right to invite.
+    internal async Task<List<AuditEntry>> RevokeSentByAsync(Data.PortalDbContext db, Guid organizationId, string inviterUserId, CancellationToken ct,
+        string reason)
     {
         var now = clock.GetUtcNow();
         var pending = await db.Invitations.Where(i => i.InvitedByUserId == inviterUserId && i.AcceptedAt == null && i.RevokedAt == null)
@@ -153,7 +160,7 @@ public sealed class InvitationService(OrganizationAccess access, TenantDb tenant
         {
             invitation.RevokedAt = now;
             entries.Add(new AuditEntry(AuditEventType.InvitationRevoked, "invitation", invitation.Id.ToString(),
-                new { email = invitation.Email, role = invitation.Role.ToString(), reason = "inviter_removed" }, organizationId));
+                new { email = invitation.Email, role = invitation.Role.ToString(), reason }, organizationId));
         }
         return entries;
     }

@@ -33,8 +33,15 @@ public sealed class MemberService(InvitationService invitations, OrganizationAcc
             return ServiceError.Conflict("last_owner", "This is the organization's only Owner: make someone else Owner first.");
         var before = member.Role;
         member.Role = role;
-        await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.MemberRoleChanged, "member", member.UserId,
-            new { email = member.User!.Email, before = before.ToString(), after = role.ToString() }, caller.OrganizationId), ct);
+        var entries = new List<AuditEntry>
+        {
+            new(AuditEventType.MemberRoleChanged, "member", member.UserId,
+                new { email = member.User!.Email, before = before.ToString(), after = role.ToString() }, caller.OrganizationId),
+        };
+        // Only Owners invite: an Owner demoted holds links they may no longer send (for an alternate address, say).
+        if (before == OrganizationRole.Owner && role != OrganizationRole.Owner)
+            entries.AddRange(await invitations.RevokeSentByAsync(db, caller.OrganizationId, member.UserId, ct, "inviter_demoted"));
+        await audit.SaveAsync(db, caller.Actor, entries, ct);
         await tx.CommitAsync(ct);
         return new MemberDto(member.Id, member.UserId, member.User.Email ?? "", member.Role, member.User.TwoFactorEnabled, member.User.LastSignInAt, member.CreatedAt);
     }
@@ -53,7 +60,7 @@ public sealed class MemberService(InvitationService invitations, OrganizationAcc
         {
             new(AuditEventType.MemberRemoved, "member", member.UserId, new { email = member.User!.Email, role = member.Role.ToString() }, caller.OrganizationId),
         };
-        entries.AddRange(await invitations.RevokeSentByAsync(db, caller.OrganizationId, member.UserId, ct));
+        entries.AddRange(await invitations.RevokeSentByAsync(db, caller.OrganizationId, member.UserId, ct, "inviter_removed"));
         await audit.SaveAsync(db, caller.Actor, entries, ct);
         await tx.CommitAsync(ct);
         return null;

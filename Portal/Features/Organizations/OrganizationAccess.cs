@@ -20,9 +20,13 @@ public sealed class OrganizationAccess(TenantDb tenants, AuditThrottle auditThro
     /// <see cref="OrgCaller"/> may have been made minutes ago (an open page), and a member removed, demoted or whose
     /// organization was disabled or now requires 2FA must lose access at once. One query. When the caller's standing
     /// changed, <see cref="OrganizationChanges"/> tells the circuit, so an open page redraws with what is left.
-    public async Task<ServiceError?> CheckAsync(OrgCaller caller, OrgNeed need, CancellationToken ct)
+    public async Task<ServiceError?> CheckAsync(OrgCaller caller, OrgNeed need, CancellationToken ct) =>
+        (await LiveAsync(caller, need, ct)).Error;
+
+    /// <see cref="CheckAsync"/>, giving the caller as it stands now for a service that goes on to read its role.
+    public async Task<Result<OrgCaller>> LiveAsync(OrgCaller caller, OrgNeed need, CancellationToken ct)
     {
-        if (caller.IsJob) return null;
+        if (caller.IsJob) return caller;
         await using var db = await tenants.UnfilteredAsync("the caller's membership, checked on every call", ct);
         var now = await (from o in db.Organizations.AsNoTracking()
                          where o.Id == caller.OrganizationId
@@ -48,13 +52,14 @@ public sealed class OrganizationAccess(TenantDb tenants, AuditThrottle auditThro
         if (refusal is not null || now!.Role != caller.Role || now.PlatformAdmin != caller.IsPlatformAdmin) changes.Changed(caller.OrganizationId);
         if (refusal is not null) return refusal;
         var live = caller with { Role = now!.Role, IsPlatformAdmin = now.PlatformAdmin };
-        return need switch
+        var forbidden = need switch
         {
             OrgNeed.Member => null,
             OrgNeed.Manage => live.RequireManage(),
             OrgNeed.Owner => live.RequireOwner(),
             _ => live.RequireOwnerOrPlatformAdmin(),
         };
+        return forbidden is null ? live : forbidden;
     }
 
     public async Task<Result<OrgCaller>> ResolveAsync(ClaimsPrincipal principal, Guid organizationId, CancellationToken ct,
@@ -62,10 +67,12 @@ public sealed class OrganizationAccess(TenantDb tenants, AuditThrottle auditThro
     {
         var userId = principal.FindFirstValue(ClaimTypes.NameIdentifier);
         if (userId is null) return new ServiceError(401, "unauthorized", "Sign in first.");
-        var isPlatformAdmin = principal.IsInRole(PortalRoles.PlatformAdmin);
 
         // Reading memberships across organizations is this class's job: it decides which one the caller may see.
         await using var db = await tenants.UnfilteredAsync("membership lookup", ct);
+        // From the database, not the sign-in's claims: those are as old as the cookie or the open page.
+        var isPlatformAdmin = await db.UserRoles.AnyAsync(ur => ur.UserId == userId
+            && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == PortalRoles.PlatformAdmin), ct);
         var org = await db.Organizations.AsNoTracking().SingleOrDefaultAsync(o => o.Id == organizationId, ct);
         var membership = org is null ? null : await db.Memberships.AsNoTracking()
             .SingleOrDefaultAsync(m => m.OrganizationId == organizationId && m.UserId == userId, ct);

@@ -56,7 +56,9 @@ public sealed partial class OrganizationService(OrganizationAccess access, Tenan
     /// Name and 2FA requirement: Owners and platform admins. Disabling: platform admins only.
     public async Task<Result<OrganizationSummary>> UpdateAsync(OrgCaller caller, UpdateOrganization input, CancellationToken ct)
     {
-        if (await access.CheckAsync(caller, OrgNeed.OwnerOrPlatformAdmin, ct) is { } forbidden) return forbidden;
+        var live = await access.LiveAsync(caller, OrgNeed.OwnerOrPlatformAdmin, ct);
+        if (!live.Ok) return live.Error!;
+        caller = live.Value!;
         if (input.IsDisabled is not null && !caller.IsPlatformAdmin)
             return ServiceError.Forbidden("platform_admin_required", "Only a platform administrator can disable or enable an organization.");
         var name = input.Name?.Trim();

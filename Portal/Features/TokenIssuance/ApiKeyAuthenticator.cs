@@ -83,20 +83,32 @@ public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, 
         return header.Length > 0 ? header.Trim() : null;
     }
 
+    /// Unknown secret-looking keys in URLs are recorded this many times a minute in all (then counted), whatever
+    /// addresses and prefixes they come with: rotating through an IPv6 block buys nothing.
+    public const int UnknownSecretsInUrlAuditedPerMinute = 10;
+
     /// Anyone can send such requests, and each must not cost a row: a real key's leak is recorded for its organization
-    /// once per key prefix and client address a minute; unknown secret-looking keys once per address a minute (whatever
-    /// prefixes an attacker makes up); either with the count of the requests the event stands for.
+    /// once per key prefix and client address a minute; unknown keys as above; either with the count of the requests the
+    /// event stands for.
     private async Task SecretInUrlAsync(HttpContext http, string key)
     {
-        var found = key.Length <= MaxKeyLength ? await cache.FindAsync(key, http.RequestAborted) : null;
+        KeySnapshot? found = null;
+        try
+        {
+            if (key.Length <= MaxKeyLength) found = await cache.FindAsync(key, http.RequestAborted);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The refusal stands without the lookup; the event is then recorded as for an unknown key.
+        }
         var prefix = key[..Math.Min(key.Length, ApiKeySecrets.VisiblePrefixLength)];
         var address = Security.ClientAddresses.Of(http);
         var path = Shorten(http.Request.Path.Value ?? "", 200);
         var actor = http.RequestServices.GetRequiredService<AuditActorAccessor>().Current();
-        var throttleKey = found is null ? $"secret-in-url:unknown:{address}" : $"secret-in-url:{prefix}:{address}";
-        await auditThrottle.RecordAsync(throttleKey, actor, count =>
+        await auditThrottle.RecordAsync(found is null ? "secret-in-url:unknown" : $"secret-in-url:{prefix}:{address}", actor, count =>
             new AuditEntry(AuditEventType.SecretKeyInUrl, "api_key", found?.Id.ToString(), new { prefix, path, count },
-                found?.Project.OrganizationId, Succeeded: false), http.RequestAborted);
+                found?.Project.OrganizationId, Succeeded: false), http.RequestAborted,
+            found is null ? UnknownSecretsInUrlAuditedPerMinute : 1);
     }
 
     private static string Shorten(string value, int max = 100) => value.Length <= max ? value : value[..max] + "…";

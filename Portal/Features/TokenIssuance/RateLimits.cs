@@ -31,18 +31,28 @@ public sealed class RateLimits(TimeProvider clock)
 
     public void InvalidKeyFrom(string address)
     {
-        if (_badIps.Count >= MaxAddresses) EvictRefilled();
-        _badIps.GetOrAdd(address, static (_, clock) => new Bucket(InvalidKeysPerMinutePerIp, clock), clock)
-            .TryTake(InvalidKeysPerMinutePerIp);
+        if (!_badIps.TryGetValue(address, out var bucket))
+        {
+            if (_badIps.Count >= MaxAddresses && !EvictRefilled()) return; // full of live blocks: those stay, this one waits
+            bucket = _badIps.GetOrAdd(address, static (_, clock) => new Bucket(InvalidKeysPerMinutePerIp, clock), clock);
+        }
+        bucket.TryTake(InvalidKeysPerMinutePerIp);
     }
+
+    private long _lastEviction;
 
     /// Drops the addresses whose allowance is whole again: they are not blocked, so forgetting them changes nothing.
     /// (Clearing everything at once would lift every block: a flood of fresh addresses would buy the blocked ones
-    /// their allowance back.)
-    private void EvictRefilled()
+    /// their allowance back.) At most one scan every 10 s; true when there is room now.
+    private bool EvictRefilled()
     {
+        var now = clock.GetTimestamp();
+        var last = Interlocked.Read(ref _lastEviction);
+        if ((last != 0 && clock.GetElapsedTime(last, now) < TimeSpan.FromSeconds(10)) || Interlocked.CompareExchange(ref _lastEviction, now, last) != last)
+            return _badIps.Count < MaxAddresses;
         foreach (var (address, bucket) in _badIps)
             if (bucket.IsFull(InvalidKeysPerMinutePerIp)) _badIps.TryRemove(address, out _);
+        return _badIps.Count < MaxAddresses;
     }
 
     private sealed class Bucket(int capacity, TimeProvider clock)

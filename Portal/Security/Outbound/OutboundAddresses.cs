@@ -6,7 +6,7 @@ namespace Portal.Security.Outbound;
 /// Which addresses an outbound request (webhooks, identity providers, Agora's REST API) may reach without the
 /// installation allowing private networks: public unicast only. Loopback, link-local (169.254.0.0/16 holds cloud
 /// metadata services), private, carrier-grade NAT, documentation, multicast and reserved ranges are refused, and so
-/// is an IPv6 address that embeds one of them (IPv4-mapped, NAT64).
+/// is an IPv6 address that embeds one of them (IPv4-mapped, NAT64) or tunnels to IPv4 (6to4, Teredo).
 public static class OutboundAddresses
 {
     private static readonly (IPAddress Network, int Bits)[] BlockedV4 =
@@ -20,9 +20,10 @@ public static class OutboundAddresses
 
     private static readonly (IPAddress Network, int Bits)[] BlockedV6 =
     [
-        (IPAddress.Parse("::"), 128), (IPAddress.Parse("::1"), 128), (IPAddress.Parse("100::"), 64),
-        (IPAddress.Parse("2001:db8::"), 32), (IPAddress.Parse("fc00::"), 7), (IPAddress.Parse("fe80::"), 10),
-        (IPAddress.Parse("fec0::"), 10), (IPAddress.Parse("ff00::"), 8),
+        // ::/96 holds the unspecified and loopback addresses and the deprecated IPv4-compatible ones (::a.b.c.d).
+        (IPAddress.Parse("::"), 96), (IPAddress.Parse("64:ff9b:1::"), 48), (IPAddress.Parse("100::"), 64),
+        (IPAddress.Parse("2001::"), 23), (IPAddress.Parse("2001:db8::"), 32), (IPAddress.Parse("2002::"), 16),
+        (IPAddress.Parse("fc00::"), 7), (IPAddress.Parse("fe80::"), 10), (IPAddress.Parse("fec0::"), 10), (IPAddress.Parse("ff00::"), 8),
     ];
 
     private static readonly IPAddress Nat64 = IPAddress.Parse("64:ff9b::");
@@ -32,20 +33,13 @@ public static class OutboundAddresses
         if (address.IsIPv4MappedToIPv6) return IsPublic(address.MapToIPv4());
         if (address.AddressFamily == AddressFamily.InterNetwork) return !BlockedV4.Any(b => InRange(address, b.Network, b.Bits));
         if (address.AddressFamily != AddressFamily.InterNetworkV6) return false;
-        if (InRange(address, Nat64, 96) || IsIPv4Compatible(address)) return IsPublic(new IPAddress(address.GetAddressBytes()[12..]));
+        if (InRange(address, Nat64, 96)) return IsPublic(new IPAddress(address.GetAddressBytes()[12..]));
         return !BlockedV6.Any(b => InRange(address, b.Network, b.Bits));
     }
 
     /// A host name that names this machine whatever DNS says.
     public static bool IsLocalName(string host) =>
         host.Equals("localhost", StringComparison.OrdinalIgnoreCase) || host.EndsWith(".localhost", StringComparison.OrdinalIgnoreCase);
-
-    // ::a.b.c.d (deprecated, but a socket still reaches the IPv4 address).
-    private static bool IsIPv4Compatible(IPAddress address)
-    {
-        var bytes = address.GetAddressBytes();
-        return bytes.AsSpan(0, 12).IndexOfAnyExcept((byte)0) < 0 && !(bytes[12] == 0 && bytes[13] == 0 && bytes[14] == 0);
-    }
 
     private static bool InRange(IPAddress address, IPAddress network, int bits)
     {

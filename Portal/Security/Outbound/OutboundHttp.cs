@@ -9,6 +9,14 @@ public sealed class OutboundAddressRefusedException(string host)
     : HttpRequestException($"{host} resolves to a loopback, link-local or private address, which Portal does not call.")
 {
     public string Host { get; } = host;
+
+    /// The handler wraps what its connect callback throws: look down the chain.
+    public static bool IsIn(Exception? ex)
+    {
+        for (; ex is not null; ex = ex.InnerException)
+            if (ex is OutboundAddressRefusedException) return true;
+        return false;
+    }
 }
 
 /// Named HttpClients for requests that leave Portal (webhooks, identity providers, Agora's REST API). Every
