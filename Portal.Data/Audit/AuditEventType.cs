@@ -36,6 +36,8 @@ public enum AuditEventType
     // 1300: members and invitations
     InvitationCreated = 1300,
     InvitationAccepted = 1301,
+    /// A platform admin became Owner without an invitation: by creating the organization, or with "Join as Owner".
+    MemberJoinedAsOwner = 1302,
     MemberRoleChanged = 1310,
     MemberRemoved = 1311,
 

@@ -15,7 +15,7 @@ public static class ApiSetup
 
     public static WebApplicationBuilder AddPortalApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", o => o.AddSchemaTransformer(Features.ApiKeys.KeyRateLimitSchema.Transform));
         builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {

@@ -13,6 +13,9 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Organi
     private Result<OrgCaller>? _resolved;
     private IReadOnlyList<OrganizationSummary>? _mine;
 
+    /// Raised when the user joined an organization in this circuit (the app bar's switcher listens).
+    public event Action? Changed;
+
     public async Task<ClaimsPrincipal> UserAsync() => (await auth.GetAuthenticationStateAsync()).User;
 
     public async Task<IReadOnlyList<OrganizationSummary>> MineAsync(CancellationToken ct = default)
@@ -42,5 +45,14 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Organi
         await using var db = await tenants.GlobalAsync(ct);
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.CurrentOrganizationId, organizationId), ct);
         _resolved = null;
+    }
+
+    /// After the user joined an organization in this circuit: forget what was read and make it the current one.
+    public async Task SwitchToNewAsync(Guid organizationId, CancellationToken ct = default)
+    {
+        _mine = null;
+        _resolved = null;
+        await SwitchAsync(organizationId, ct);
+        Changed?.Invoke();
     }
 }

@@ -16,6 +16,7 @@ public static class OrganizationsSetup
         s.AddScoped<CurrentOrganization>();
         s.AddScoped<OrganizationService>();
         s.AddScoped<MemberService>();
+        s.AddScoped<OwnerJoin>();
         s.AddScoped<InvitationService>();
         s.AddOptions<SmtpOptions>().BindConfiguration("Portal:Smtp");
         s.AddSingleton<SmtpMail>();
