@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one test command: installs what the tests need (Chromium, docker-compose for the compose check, Node.js for the
-# JavaScript SDK's tests, PostgreSQL), builds in Release, checks that the EF model has no unmigrated changes (SQLite
+# JavaScript SDK's tests, curl and jq for the docs' examples, PostgreSQL), builds in Release, checks that the EF model has no unmigrated changes (SQLite
 # and PostgreSQL migrations), validates docker-compose.yml (default and scale-out profile), starts a private
 # PostgreSQL on a free loopback port, runs every test on SQLite, then the integration suite again on PostgreSQL, then
 # the JavaScript SDK's tests, and prints a plain summary line: `tests: N passed, N failed, N skipped`.
@@ -20,6 +20,8 @@ pkgs=()
 command -v chromium >/dev/null || pkgs+=(chromium)
 command -v docker-compose >/dev/null || pkgs+=(docker-compose)
 command -v node >/dev/null || pkgs+=(nodejs)
+command -v curl >/dev/null || pkgs+=(curl) # the docs' examples run as written (DocsExamplesTests)
+command -v jq >/dev/null || pkgs+=(jq)
 if [ ${#pkgs[@]} -gt 0 ]; then
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   step apt-update $SUDO apt-get update -qq

@@ -6,6 +6,7 @@ using Portal.Data;
 using Portal.Features.Account;
 using Portal.Features.Audit;
 using Portal.Features.ClientSdk;
+using Portal.Features.Dashboard;
 using Portal.Features.Organizations;
 using Portal.Features.Reports;
 using Portal.Features.TokenIssuance;
@@ -35,6 +36,7 @@ public static class PortalApp
         builder.AddPortalAudit();
         builder.AddPortalTokenApi();
         builder.AddPortalReports();
+        builder.AddPortalDashboard();
         builder.AddPortalJobs();
         builder.AddPortalApi();
         builder.AddPortalHealth();

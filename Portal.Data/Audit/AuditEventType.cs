@@ -38,6 +38,8 @@ public enum AuditEventType
     InvitationCreated = 1300,
     InvitationAccepted = 1301,
     InvitationRevoked = 1302,
+    /// A platform admin became Owner without an invitation: by creating the organization, or with "Join as Owner".
+    MemberJoinedAsOwner = 1303,
     MemberRoleChanged = 1310,
     MemberRemoved = 1311,
 

@@ -33,7 +33,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         var checklist = page.GetByTestId("first-run-checklist");
         await Assertions.Expect(checklist).ToBeVisibleAsync();
         await Shot(page, "5x-00-dashboard-checklist");
-        await checklist.GetByRole(AriaRole.Link, new() { Name = "Create API key" }).ClickAsync();
+        await checklist.GetByRole(AriaRole.Link, new() { Name = "API keys tab" }).ClickAsync();
         await page.WaitForURLAsync(new Regex($"/projects/{project.ProjectId}\\?tab=api-keys$"));
         await Assertions.Expect(page.GetByTestId("api-keys-empty")).ToContainTextAsync("publishable");
         await Shot(page, "5x-01-api-keys-empty");

@@ -70,7 +70,7 @@ public sealed class TenancyPagesTests(BrowserFixture browser) : IClassFixture<Br
         using var scope = browser.App.Services.CreateScope();
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var created = await scope.ServiceProvider.GetRequiredService<OrganizationService>()
-            .CreateAsync(new CreateOrganization($"Org {suffix}", $"org-{suffix}"), AuditActor.System, ct);
+            .CreateAsync(new PlatformCaller("", true, AuditActor.System), new CreateOrganization($"Org {suffix}", $"org-{suffix}", JoinAsOwner: false), ct);
         var orgId = created.Value!.Id;
         await using var db = await scope.ServiceProvider.GetRequiredService<TenantDb>().ForOrganizationAsync(orgId, ct);
         db.Memberships.Add(new Membership { Id = Guid.NewGuid(), UserId = owner.Id, Role = OrganizationRole.Owner, CreatedAt = DateTimeOffset.UtcNow });

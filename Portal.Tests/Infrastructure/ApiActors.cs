@@ -24,11 +24,11 @@ public static class ApiActors
         return await ClientForAsync(app, admin.Email!);
     }
 
-    /// A new organization whose first Owner joined through the invitation API.
+    /// A new organization whose first Owner joined through the invitation API (the platform admin stays outside it).
     public static async Task<TestOrg> OrganizationAsync(PortalAppFactory app, HttpClient platformAdmin, string? name = null)
     {
         var slug = "org-" + Guid.NewGuid().ToString("N")[..12];
-        var created = await platformAdmin.PostAsJsonAsync("/api/v1/orgs", new { name = name ?? slug, slug });
+        var created = await platformAdmin.PostAsJsonAsync("/api/v1/orgs", new { name = name ?? slug, slug, joinAsOwner = false });
         Assert.Equal(HttpStatusCode.Created, created.StatusCode);
         var orgId = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetGuid();
         var owner = await MemberAsync(app, platformAdmin, orgId, "Owner");

@@ -25,7 +25,7 @@ public sealed record TokenProject(PortalAppFactory App, TestOrg Org, Guid Projec
     public Task UpdatePolicyAsync(object changes) => ApiActors.UpdatePolicyAsync(Org.Owner, $"{Path}/policy", changes);
 
     public async Task<(string Key, Guid Id)> KeyAsync(string kind = "secret", string[]? scopes = null, string[]? origins = null,
-        string[]? channelPrefixes = null, int? rateLimit = null, DateTimeOffset? expiresAt = null)
+        string[]? channelPrefixes = null, object? rateLimit = null, DateTimeOffset? expiresAt = null)
     {
         var created = await (await Org.Owner.PostAsJsonAsync($"{Path}/api-keys", new
         {

@@ -15,7 +15,7 @@ public static class ApiSetup
 
     public static WebApplicationBuilder AddPortalApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi("v1");
+        builder.Services.AddOpenApi("v1", o => o.AddSchemaTransformer(Features.ApiKeys.KeyRateLimitSchema.Transform));
         builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {
@@ -49,7 +49,7 @@ public static class ApiSetup
             }
             ctx.ProblemDetails.Detail ??= status switch
             {
-                404 => "There is no route at this path; see /api/docs for the API and the README for the drop-in routes.",
+                404 => "There is no route at this path; see /api/docs for the API and docs/token-api.md for the drop-in routes.",
                 405 => "This route does not accept that HTTP method; see /api/docs.",
                 _ => "The request was refused.",
             };

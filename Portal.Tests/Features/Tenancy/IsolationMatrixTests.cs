@@ -61,7 +61,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             tried++;
         }
 
-        Assert.Equal(93, tried); // 47 as a stranger, 31 anonymous, 15 writes as the victim's Auditor
+        Assert.Equal(96, tried); // 48 as a stranger, 32 anonymous, 16 writes as the victim's Auditor
         Assert.Equal(before, await SnapshotAsync(victim, project));
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
         Assert.True(await db.AuditEvents.CountAsync(e => e.Type == AuditEventType.CrossOrganizationAccessRefused && e.OrganizationId == victim.Id,
@@ -90,6 +90,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             new(HttpMethod.Delete, $"{org}/members/{member}", null, true),
             new(HttpMethod.Get, $"{org}/invitations", null, false),
             new(HttpMethod.Post, $"{org}/invitations", new { email = "mole@example.test", role = "Owner" }, true),
+            new(HttpMethod.Post, $"{org}/join", null, true),
             new(HttpMethod.Get, $"{org}/projects", null, false),
             new(HttpMethod.Post, $"{org}/projects", new { name = "planted", appId = ApiActors.NewAppId() }, true),
             new(HttpMethod.Get, p, null, false),

@@ -6,7 +6,7 @@ public static class MustChangePasswordMiddleware
     public const string ChangePasswordPath = "/Identity/Account/Manage/ChangePassword";
 
     private static readonly string[] AllowedPrefixes =
-        [ChangePasswordPath, "/Identity/Account/Logout", "/Identity/lib", "/Identity/css", "/Identity/js", "/_content", "/_framework", "/css", "/favicon"];
+        [ChangePasswordPath, "/Identity/Account/Logout", "/Identity/lib", "/Identity/css", "/Identity/js", "/_content", "/_framework", "/css", "/js", "/favicon"];
 
     public static IApplicationBuilder UseMustChangePassword(this IApplicationBuilder app) => app.Use((context, next) =>
     {

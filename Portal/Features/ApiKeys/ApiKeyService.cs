@@ -15,7 +15,15 @@ namespace Portal.Features.ApiKeys;
 public sealed class ApiKeyService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock, ProjectLookup lookup)
 {
     public const int DefaultRateLimitPerMinute = 600;
-    public const int MaxRateLimitPerMinute = 100_000;
+
+    /// Publishable keys ship in apps and pages anyone can read, so they keep a cap that bounds what a copied key costs.
+    public const int MaxPublishableRateLimitPerMinute = 100_000;
+
+    /// Secret keys live on the app's servers; a large app may need one key for all its traffic (or no limit at all).
+    public const int MaxSecretRateLimitPerMinute = 10_000_000;
+
+    public static int MaxRateLimitPerMinute(ApiKeyKind kind) =>
+        kind == ApiKeyKind.Secret ? MaxSecretRateLimitPerMinute : MaxPublishableRateLimitPerMinute;
 
     public async Task<Result<IReadOnlyList<ApiKeyDto>>> ListAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
     {
@@ -89,9 +97,13 @@ public sealed class ApiKeyService(OrganizationAccess access, TenantDb tenants, A
         var prefixes = (input.ChannelPrefixes ?? []).Select(p => p.Trim()).Where(p => p.Length > 0).Distinct().ToList();
         if (prefixes.Count > 50 || prefixes.Any(p => TokenInputRules.ValidateChannelName(p) is not null))
             return (null, ServiceError.Validation("channel_prefixes_invalid", "Channel prefixes must be valid starts of channel names (at most 50).", "channelPrefixes"));
-        var rate = input.RateLimitPerMinute ?? DefaultRateLimitPerMinute;
-        if (rate is < 1 or > MaxRateLimitPerMinute)
-            return (null, ServiceError.Validation("rate_limit_invalid", $"The rate limit must be 1 to {MaxRateLimitPerMinute} requests per minute.", "rateLimitPerMinute"));
+        var rate = input.RateLimitPerMinute ?? new KeyRateLimit(DefaultRateLimitPerMinute);
+        if (rate.IsUnlimited && kind != ApiKeyKind.Secret)
+            return (null, ServiceError.Validation("rate_limit_unlimited_not_allowed", $"Publishable keys ship in apps and pages, so they keep a limit: 1 to {N(MaxPublishableRateLimitPerMinute)} requests per minute.", "rateLimitPerMinute"));
+        if (!rate.IsUnlimited && (rate.PerMinute < 1 || rate.PerMinute > MaxRateLimitPerMinute(kind.Value)))
+            return (null, ServiceError.Validation("rate_limit_invalid", kind == ApiKeyKind.Secret
+                ? $"The rate limit of a secret key is 1 to {N(MaxSecretRateLimitPerMinute)} requests per minute, or \"unlimited\"."
+                : $"The rate limit of a publishable key is 1 to {N(MaxPublishableRateLimitPerMinute)} requests per minute.", "rateLimitPerMinute"));
         if (input.ExpiresAt is { } expires && expires <= now)
             return (null, ServiceError.Validation("expiry_in_past", "The expiry must be in the future; leave it empty for a key that does not expire.", "expiresAt"));
 
@@ -100,9 +112,11 @@ public sealed class ApiKeyService(OrganizationAccess access, TenantDb tenants, A
             Name = name, Kind = kind.Value, Prefix = "", SecretHash = [],
             Scopes = scopeNames.Aggregate(ApiKeyScopes.None, (s, n) => s | ApiKeyScopeNames.Parse(n)),
             AllowedOrigins = LineList.Join(origins), ChannelPrefixes = LineList.Join(prefixes),
-            RateLimitPerMinute = rate, ExpiresAt = input.ExpiresAt,
+            RateLimitPerMinute = rate.PerMinute, ExpiresAt = input.ExpiresAt,
         }, null);
     }
+
+    private static string N(int n) => n.ToString("N0", System.Globalization.CultureInfo.InvariantCulture);
 
     private static bool IsOrigin(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" &&

@@ -46,7 +46,7 @@ public sealed record AuditFilter(
             foreach (var part in typeText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
             {
                 if (!AuditAreas.TryParseType(part, out var type))
-                    return Bad("type_invalid", $"`type` {Cut(part)} is not an audit event type: use names such as CertificatePromoted or their numbers (see the README).", "type");
+                    return Bad("type_invalid", $"`type` {Cut(part)} is not an audit event type: use names such as CertificatePromoted or their numbers (see docs/admin-guide.md).", "type");
                 types.Add(type);
             }
             filter = filter with { Types = types };

@@ -84,7 +84,7 @@ public sealed class AuditSearch(TenantDb tenants, OrganizationAccess access)
         return await db.AuditEvents.MaxAsync(e => (long?)e.Sequence, ct) ?? 0;
     }
 
-    /// The filter as SQL, shaped so SQLite walks an index newest first and stops after a page (see the README's scale figures):
+    /// The filter as SQL, shaped so SQLite walks an index newest first and stops after a page (see docs/performance.md, audit scale figures):
     /// a time range also becomes a Sequence range, and an area is matched as `Type / 100` rather than a range on Type, since
     /// without planner statistics SQLite would otherwise use a range index and sort every match of the organization.
     internal async Task<IQueryable<AuditEvent>> QueryAsync(PortalDbContext db, AuditScope scope, AuditFilter f, CancellationToken ct)

@@ -11,7 +11,7 @@ public static class WebhookSignature
 
     public static string Sign(string secret, long unixSeconds, string body) => $"t={unixSeconds},v1={Hex(secret, unixSeconds, body)}";
 
-    /// What a receiver does (the README shows the same in a few lines): recompute and compare, and check the age.
+    /// What a receiver does (docs/admin-guide.md shows the same in a few lines of Python): recompute and compare, and check the age.
     public static bool Verify(string secret, string header, string body, DateTimeOffset now, TimeSpan tolerance)
     {
         long? t = null;

@@ -12,6 +12,9 @@ namespace Portal.Features.Organizations;
 /// services check the caller again on every call, see <see cref="OrganizationAccess.CheckAsync"/>).
 public sealed class CurrentOrganization(AuthenticationStateProvider auth, OrganizationAccess access, TenantDb tenants)
 {
+    /// Raised when the user joined an organization in this circuit (the app bar's switcher listens).
+    public event Action? Changed;
+
     public async Task<ClaimsPrincipal> UserAsync() => (await auth.GetAuthenticationStateAsync()).User;
 
     public async Task<IReadOnlyList<OrganizationSummary>> MineAsync(CancellationToken ct = default)
@@ -39,5 +42,12 @@ public sealed class CurrentOrganization(AuthenticationStateProvider auth, Organi
         var userId = (await UserAsync()).FindFirstValue(ClaimTypes.NameIdentifier)!;
         await using var db = await tenants.GlobalAsync(ct);
         await db.Users.Where(u => u.Id == userId).ExecuteUpdateAsync(u => u.SetProperty(x => x.CurrentOrganizationId, organizationId), ct);
+    }
+
+    /// After the user joined an organization in this circuit: make it the current one and tell the switcher.
+    public async Task SwitchToNewAsync(Guid organizationId, CancellationToken ct = default)
+    {
+        await SwitchAsync(organizationId, ct);
+        Changed?.Invoke();
     }
 }

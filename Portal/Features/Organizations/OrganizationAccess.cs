@@ -93,6 +93,13 @@ public sealed class OrganizationAccess(TenantDb tenants, AuditThrottle auditThro
         return new OrgCaller(organizationId, userId, membership?.Role, isPlatformAdmin, actor, actors.Session());
     }
 
+    /// Whether the user holds the platform admin role now (the sign-in's claims are as old as the session).
+    public async Task<bool> IsPlatformAdminAsync(string userId, CancellationToken ct)
+    {
+        await using var db = await tenants.UnfilteredAsync("the caller's platform role", ct);
+        return await db.UserRoles.AnyAsync(ur => ur.UserId == userId && db.Roles.Any(r => r.Id == ur.RoleId && r.Name == PortalRoles.PlatformAdmin), ct);
+    }
+
     /// The organizations a user belongs to, for the switcher and `GET /api/v1/orgs`.
     public async Task<IReadOnlyList<OrganizationSummary>> MineAsync(string userId, CancellationToken ct)
     {

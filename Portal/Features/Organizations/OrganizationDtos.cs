@@ -4,7 +4,8 @@ namespace Portal.Features.Organizations;
 
 public sealed record OrganizationSummary(Guid Id, string Name, string Slug, bool IsDisabled, bool RequireTwoFactor, OrganizationRole? Role);
 
-public sealed record CreateOrganization(string? Name, string? Slug);
+/// `JoinAsOwner` left out: true for a platform admin who is a member of no organization, false otherwise.
+public sealed record CreateOrganization(string? Name, string? Slug, bool? JoinAsOwner = null);
 
 public sealed record UpdateOrganization(string? Name, bool? IsDisabled, bool? RequireTwoFactor);
 

@@ -37,7 +37,7 @@ public static class OrganizationEndpoints
     public static void MapOrganizationApi(this IEndpointRouteBuilder app)
     {
         var orgs = app.MapGroup("/api/v1/orgs").RequireAuthorization(ManagementTokenAuthenticationHandler.PolicyName).WithTags("Organizations");
-        orgs.MapPost("", CreateAsync).WithSummary("Create an organization (platform admins).");
+        orgs.MapPost("", CreateAsync).WithSummary("Create an organization (platform admins); `joinAsOwner` makes the creator its Owner.");
         orgs.MapGet("", ListAsync).WithSummary("Platform admins: every organization; others: their own.");
 
         var org = app.MapOrganizationScope().WithTags("Organizations");
@@ -46,6 +46,9 @@ public static class OrganizationEndpoints
         org.MapPatch("", async (UpdateOrganization input, HttpContext http, OrganizationService service, CancellationToken ct) =>
             (await service.UpdateAsync(http.Caller(), input, ct)).ToOk()).WithMetadata(new PlatformAdminAllowed())
             .WithSummary("Rename, require 2FA (Owners, platform admins) or disable (platform admins).");
+        org.MapPost("/join", async (HttpContext http, OwnerJoin service, CancellationToken ct) =>
+            (await service.JoinAsync(http.Caller(), ct)).ToCreated(m => $"/api/v1/orgs/{http.Caller().OrganizationId}/members/{m.Id}"))
+            .WithMetadata(new PlatformAdminAllowed()).WithSummary("Join as Owner without an invitation (platform admins who are not members).");
         org.MapGet("/members", async (HttpContext http, MemberService service, CancellationToken ct) =>
             TypedResults.Ok(await service.ListAsync(http.Caller(), ct)));
         org.MapPatch("/members/{memberId:guid}", async (Guid memberId, ChangeRole input, HttpContext http, MemberService service, CancellationToken ct) =>
@@ -77,9 +80,7 @@ public static class OrganizationEndpoints
     private static async Task<Results<Created<OrganizationSummary>, ProblemHttpResult>> CreateAsync(
         CreateOrganization input, ClaimsPrincipal user, OrganizationService service, AuditActorAccessor actors, CancellationToken ct)
     {
-        if (!user.IsInRole(PortalRoles.PlatformAdmin))
-            return ApiProblems.Problem(403, "platform_admin_required", "Only a platform administrator can create organizations.");
-        var result = await service.CreateAsync(input, actors.Current(), ct);
+        var result = await service.CreateAsync(PlatformCaller.From(user, actors.Current()), input, ct);
         return result.Ok ? TypedResults.Created($"/api/v1/orgs/{result.Value!.Id}", result.Value) : result.Error!.ToProblem();
     }
 

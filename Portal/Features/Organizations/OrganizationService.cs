@@ -9,10 +9,14 @@ using Portal.Features.Audit;
 namespace Portal.Features.Organizations;
 
 /// Organizations themselves: created, renamed and disabled by platform admins; settings by their Owners.
-public sealed partial class OrganizationService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock)
+public sealed partial class OrganizationService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock, OwnerJoin owners)
 {
-    public async Task<Result<OrganizationSummary>> CreateAsync(CreateOrganization input, AuditActor actor, CancellationToken ct)
+    /// Platform admins only. The creator becomes its Owner when asked to (`joinAsOwner`); left out, that is the
+    /// default for an admin who belongs to no organization yet (the one-team installation), and not otherwise.
+    public async Task<Result<OrganizationSummary>> CreateAsync(PlatformCaller caller, CreateOrganization input, CancellationToken ct)
     {
+        if (!await access.IsPlatformAdminAsync(caller.UserId, ct))
+            return ServiceError.Forbidden("platform_admin_required", "Only a platform administrator can create organizations.");
         var name = input.Name?.Trim() ?? "";
         var slug = (input.Slug ?? "").Trim().ToLowerInvariant();
         if (name.Length is 0 or > 100)
@@ -20,21 +24,35 @@ public sealed partial class OrganizationService(OrganizationAccess access, Tenan
         if (!SlugPattern().IsMatch(slug))
             return ServiceError.Validation("slug_invalid", "The slug must be 2 to 50 characters of a-z, 0-9 and '-', starting with a letter or digit.", "slug");
 
-        await using var db = await tenants.GlobalAsync(ct);
+        var org = new Organization { Id = Guid.NewGuid(), Name = name, Slug = slug, CreatedAt = clock.GetUtcNow() };
+        // Scoped to the new organization, so the creator's membership is written inside it.
+        await using var db = await tenants.ForOrganizationAsync(org.Id, ct);
         if (await db.Organizations.AnyAsync(o => o.Slug == slug, ct))
             return ServiceError.Conflict("slug_taken", $"The slug '{slug}' is already used by another organization: choose another.");
-        var org = new Organization { Id = Guid.NewGuid(), Name = name, Slug = slug, CreatedAt = clock.GetUtcNow() };
+        var join = input.JoinAsOwner ?? !await IsMemberAnywhereAsync(caller.UserId, ct);
         db.Organizations.Add(org);
+        List<AuditEntry> entries = [new(AuditEventType.OrganizationCreated, "organization", org.Id.ToString(), new { name, slug, joinAsOwner = join }, OrganizationId: org.Id)];
+        if (join)
+        {
+            owners.Add(db, caller.UserId);
+            var email = await db.Users.Where(u => u.Id == caller.UserId).Select(u => u.Email).SingleOrDefaultAsync(ct);
+            entries.Add(OwnerJoin.Entry(org.Id, caller.UserId, email, OwnerJoin.ViaCreation));
+        }
         try
         {
-            await audit.SaveAsync(db, actor, new AuditEntry(AuditEventType.OrganizationCreated, "organization", org.Id.ToString(),
-                new { name, slug }, OrganizationId: org.Id), ct);
+            await audit.SaveAsync(db, caller.Actor, entries, ct);
         }
         catch (DbUpdateException)
         {
             return ServiceError.Conflict("slug_taken", $"The slug '{slug}' is already used by another organization: choose another.");
         }
-        return ToSummary(org, null);
+        return ToSummary(org, join ? OrganizationRole.Owner : null);
+    }
+
+    private async Task<bool> IsMemberAnywhereAsync(string userId, CancellationToken ct)
+    {
+        await using var db = await tenants.UnfilteredAsync("does the creator belong to any organization", ct);
+        return await db.Memberships.AnyAsync(m => m.UserId == userId, ct);
     }
 
     /// Platform admins see every organization (paged by the caller); everyone else, their own.

@@ -17,6 +17,7 @@ public static class OrganizationsSetup
         s.AddScoped<OrganizationChanges>();
         s.AddScoped<OrganizationService>();
         s.AddScoped<MemberService>();
+        s.AddScoped<OwnerJoin>();
         s.AddScoped<InvitationService>();
         s.AddOptions<SmtpOptions>().BindConfiguration("Portal:Smtp");
         s.AddSingleton<SmtpMail>();

@@ -64,7 +64,8 @@ public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, 
         if (PolicyGate.ProjectState(key.Project) is { } disabled) return disabled;
         if (!key.Scopes.HasFlag(scope))
             return ServiceError.Forbidden("scope_missing", $"This key lacks the `{scope.ToString().ToLowerInvariant()}` scope: create a key with it.");
-        if (limits.TryTake(key.Id, key.RateLimitPerMinute) is { } wait)
+        // 0 is an unlimited secret key: no bucket at all, not a very large one.
+        if (key.RateLimitPerMinute > 0 && limits.TryTake(key.Id, key.RateLimitPerMinute) is { } wait)
             return RateLimited(http, wait, $"This key is limited to {key.RateLimitPerMinute} requests per minute");
         return null;
     }
