@@ -32,6 +32,8 @@ fi
 step tool-restore dotnet tool restore >/dev/null
 step restore dotnet restore Portal.sln >/dev/null
 step build dotnet build Portal.sln --no-restore -c Release -nologo -clp:ErrorsOnly
+# The build already enforces the .editorconfig's rules (EnforceCodeStyleInBuild); this checks the layout too.
+step format dotnet format Portal.sln --verify-no-changes --no-restore -v q
 step ef-check dotnet ef migrations has-pending-model-changes --project migrations --startup-project Portal --no-build --configuration Release
 # The PostgreSQL model: the provider comes from configuration; nothing connects, so any connection string will do.
 step ef-check-postgres env Portal__Database__Provider=Postgres ConnectionStrings__Portal="Host=localhost" \

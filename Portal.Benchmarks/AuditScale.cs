@@ -5,7 +5,6 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 using Microsoft.Extensions.DependencyInjection;
-using Portal;
 using Portal.Data.Audit;
 using Portal.Data.Organizations;
 using Portal.Data.Projects;
@@ -63,8 +62,12 @@ public static class AuditScale
                 db.Organizations.Add(org);
                 var projects = Enumerable.Range(0, ProjectsPerOrg).Select(p => new Project
                 {
-                    Id = Guid.NewGuid(), OrganizationId = org.Id, Name = $"project {p}", AppId = Guid.NewGuid().ToString("N"),
-                    CreatedAt = DateTimeOffset.UtcNow, UpdatedAt = DateTimeOffset.UtcNow,
+                    Id = Guid.NewGuid(),
+                    OrganizationId = org.Id,
+                    Name = $"project {p}",
+                    AppId = Guid.NewGuid().ToString("N"),
+                    CreatedAt = DateTimeOffset.UtcNow,
+                    UpdatedAt = DateTimeOffset.UtcNow,
                 }).ToArray();
                 db.Projects.AddRange(projects);
                 orgs.Add((org.Id, projects.Select(p => p.Id).ToArray()));

@@ -1,7 +1,6 @@
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Portal;
 using Portal.Data.Audit;
 using Portal.Data.Organizations;
 using Portal.Data.Projects;
@@ -42,8 +41,12 @@ public class ProjectListBenchmarks
             for (var i = 0; i < 10_000; i++)
                 db.Projects.Add(new Project
                 {
-                    Id = Guid.NewGuid(), OrganizationId = orgId, Name = $"project {i:D5}", AppId = Guid.NewGuid().ToString("N"),
-                    CreatedAt = now.AddSeconds(-i), UpdatedAt = now,
+                    Id = Guid.NewGuid(),
+                    OrganizationId = orgId,
+                    Name = $"project {i:D5}",
+                    AppId = Guid.NewGuid().ToString("N"),
+                    CreatedAt = now.AddSeconds(-i),
+                    UpdatedAt = now,
                 });
             db.SaveChanges();
         }

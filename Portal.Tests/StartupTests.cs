@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Data.Audit;
@@ -112,4 +113,35 @@ public sealed class StartupTests
     }
 
     private sealed record MeResponse(string Id, string Email, string[] Roles, bool TwoFactorEnabled, bool MustChangePassword);
+}
+
+/// Nested options (`Portal:Security:*`, `Portal:Database:*`...) are validated too: a bad value stops the start with a
+/// message that names it, instead of being accepted because data annotations do not recurse.
+public sealed class NestedOptionsTests
+{
+    [Theory]
+    [InlineData("Portal:Security:LoginFailuresPerAddress", "0", "LoginFailuresPerAddress")]
+    [InlineData("Portal:Security:LoginWindowMinutes", "100000", "LoginWindowMinutes")]
+    public void BadNestedValue_StopsStartUp_NamingIt(string key, string value, string named)
+    {
+        var dir = TempDirectory.Create();
+        var app = PortalApp.Build([], b => b.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Portal:DataDirectory"] = dir,
+            ["Portal:Jobs:Storage"] = "InMemory",
+            [key] = value,
+        }), serve: false);
+        var failure = Assert.ThrowsAny<Exception>(() => app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<PortalOptions>>().Value);
+        var validation = Flatten(failure).OfType<Microsoft.Extensions.Options.OptionsValidationException>().FirstOrDefault();
+        Assert.True(validation is not null, failure.ToString());
+        Assert.Contains(validation.Failures, f => f.Contains(named, StringComparison.Ordinal));
+    }
+
+    private static IEnumerable<Exception> Flatten(Exception e)
+    {
+        yield return e;
+        var inner = e is AggregateException all ? all.InnerExceptions : e.InnerException is null ? [] : [e.InnerException];
+        foreach (var child in inner)
+            foreach (var x in Flatten(child)) yield return x;
+    }
 }

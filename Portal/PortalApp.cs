@@ -1,22 +1,29 @@
 using Microsoft.Extensions.Options;
-using MudBlazor.Services;
 using Portal.Api;
 using Portal.Components;
 using Portal.Data;
 using Portal.Features.Account;
+using Portal.Features.ApiKeys;
 using Portal.Features.Audit;
+using Portal.Features.Certificates;
 using Portal.Features.ClientSdk;
 using Portal.Features.Dashboard;
+using Portal.Features.Inspector;
+using Portal.Features.Notifications;
 using Portal.Features.Organizations;
-using Portal.Features.Reports;
+using Portal.Features.Policies;
+using Portal.Features.Projects;
 using Portal.Features.TokenIssuance;
+using Portal.Features.Usage;
 using Portal.Health;
 using Portal.Jobs;
+using Portal.Mail;
 using Portal.Security;
 
 namespace Portal;
 
-/// The table of contents: each line registers or maps one room of the house; the rooms hold the details.
+/// The table of contents: the house's shared parts, then one line per feature folder, in the order of the product.
+/// Each feature's Setup registers its own types, maps its own routes and registers its own recurring jobs.
 public static class PortalApp
 {
     /// <param name="serve">false for command-line use: services only, no HTTP pipeline.</param>
@@ -24,63 +31,65 @@ public static class PortalApp
     {
         var builder = WebApplication.CreateBuilder(args);
         configure?.Invoke(builder);
-
         builder.Services.AddOptions<PortalOptions>().BindConfiguration(PortalOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<AuditLog>();
 
+        // The house: data, secrets, the API's conventions, jobs, health, mail, the UI's frame.
         builder.AddPortalData();
         builder.AddPortalSecrets();
-        builder.AddPortalIdentity();
-        builder.AddPortalAdminCore();
-        builder.AddPortalAudit();
-        builder.AddPortalTokenApi();
-        builder.AddPortalReports();
-        builder.AddPortalDashboard();
-        builder.AddPortalJobs();
         builder.AddPortalApi();
+        builder.AddPortalJobs();
         builder.AddPortalHealth();
+        builder.AddPortalMail();
+        builder.AddPortalUi();
 
-        builder.Services.AddRazorComponents().AddInteractiveServerComponents();
-        builder.Services.AddCascadingAuthenticationState();
-        builder.Services.AddMudServices(c =>
-        {
-            c.SnackbarConfiguration.PositionClass = MudBlazor.Defaults.Classes.Position.BottomRight;
-            // Room for a burst of results: a queued snackbar is a result the user does not see (the journey test
-            // caught "Policy saved" waiting behind three earlier messages while the pointer rested on them).
-            c.SnackbarConfiguration.MaxDisplayedSnackbars = 5;
-            c.SnackbarConfiguration.VisibleStateDuration = 4000;
-        });
+        // The features.
+        builder.AddAccount();
+        builder.AddAudit();
+        builder.AddOrganizations();
+        builder.AddProjects();
+        builder.AddCertificates();
+        builder.AddPolicies();
+        builder.AddApiKeys();
+        builder.AddTokenIssuance();
+        builder.AddInspector();
+        builder.AddUsage();
+        builder.AddNotifications();
+        builder.AddDashboard();
+        builder.AddClientSdk();
 
         var app = builder.Build();
         if (!serve) return app;
         var options = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value;
 
+        // The pipeline, in the order a request meets it.
         if (!app.Environment.IsDevelopment()) app.UseHsts(); // HSTS is only ever sent over HTTPS
         app.UsePortalSecurityHeaders();
         app.UsePortalApiErrors();
         app.UseTokenCors();
         app.UseClientSdkCors();
         if (options.HttpsRedirection) app.UseHttpsRedirection();
-
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMustChangePassword();
         app.UseAntiforgery();
 
+        // The routes.
         app.MapStaticAssets();
-        app.MapRazorPages();
         app.MapPortalHealth();
         app.MapPortalApiDocs();
-        app.MapAccountApi();
-        app.MapPortalAdminCore();
-        app.MapAuditApi();
-        app.MapPortalTokenApi();
+        app.MapAccount();
+        app.MapAudit();
+        app.MapOrganizations();
+        app.MapProjects();
+        app.MapCertificates();
+        app.MapPolicies();
+        app.MapApiKeys();
+        app.MapTokenIssuance();
+        app.MapUsage();
+        app.MapNotifications();
         app.MapClientSdk();
-        app.MapPortalReports();
-        app.MapAuthenticatorQrCode();
         app.UsePortalJobs();
-        app.MapRazorComponents<App>().AddInteractiveServerRenderMode();
+        app.MapPortalUi();
         return app;
     }
 

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
 
 namespace Portal;
 
@@ -14,10 +15,11 @@ public sealed class PortalOptions
     public string? MasterKey { get; set; }
     public bool RequireMasterKey { get; set; }
 
-    public DatabaseOptions Database { get; set; } = new();
-    public BootstrapOptions Bootstrap { get; set; } = new();
-    public JobsOptions Jobs { get; set; } = new();
-    public SecurityOptions Security { get; set; } = new();
+    // [ValidateObjectMembers]: data annotations do not recurse on their own, so without it the rules below never ran.
+    [ValidateObjectMembers] public DatabaseOptions Database { get; set; } = new();
+    [ValidateObjectMembers] public BootstrapOptions Bootstrap { get; set; } = new();
+    [ValidateObjectMembers] public JobsOptions Jobs { get; set; } = new();
+    [ValidateObjectMembers] public SecurityOptions Security { get; set; } = new();
 
     /// Turned off in tests and behind a TLS-terminating proxy that already redirects.
     public bool HttpsRedirection { get; set; } = true;

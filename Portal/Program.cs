@@ -18,6 +18,11 @@ catch (StartupException ex)
     await Console.Error.WriteLineAsync($"Portal cannot start: {ex.Message}");
     return 1;
 }
+catch (Microsoft.Extensions.Options.OptionsValidationException ex)
+{
+    await Console.Error.WriteLineAsync($"Portal cannot start: {string.Join(" ", ex.Failures)}");
+    return 1;
+}
 
 /// Visible to WebApplicationFactory in the tests.
 public partial class Program;

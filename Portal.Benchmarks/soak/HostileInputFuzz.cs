@@ -26,16 +26,23 @@ public static class HostileInputFuzz
     public static async Task<int> RunAsync(string[] args)
     {
         var o = Parse(args);
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = o.Concurrency, PooledConnectionLifetime = TimeSpan.FromMinutes(5), AllowAutoRedirect = false,
+        using var handler = new SocketsHttpHandler
+        {
+            MaxConnectionsPerServer = o.Concurrency,
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AllowAutoRedirect = false,
             // Send non-ASCII header values as UTF-8 bytes instead of refusing them on the client: hostile clients do.
-            RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 };
+            RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8
+        };
         using var http = new HttpClient(handler) { BaseAddress = new Uri(o.Base), Timeout = Timeout.InfiniteTimeSpan };
         // Requests with a mangled or missing key trip Portal's per-address block on invalid keys (by design), which
         // would then answer 429 to everything from that address before any body is read. They are sent from another
         // loopback address (127.0.0.2) so the body and query fuzzing from 127.0.0.1 reaches the validation code.
         using var hostileHandler = new SocketsHttpHandler
         {
-            MaxConnectionsPerServer = o.Concurrency, AllowAutoRedirect = false, RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+            MaxConnectionsPerServer = o.Concurrency,
+            AllowAutoRedirect = false,
+            RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
             ConnectCallback = async (context, token) =>
             {
                 var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp) { NoDelay = true };
@@ -313,29 +320,29 @@ public static class HostileInputFuzz
             case 1: return valid[..rng.Next(valid.Length)]; // truncated
             case 2: return W(rng);
             case 3:
-            {
-                var b = Encoding.UTF8.GetBytes(valid);
-                for (var n = rng.Next(1, 4); n > 0; n--) b[rng.Next(b.Length)] = (byte)rng.Next(256);
-                return Encoding.UTF8.GetString(b);
-            }
+                {
+                    var b = Encoding.UTF8.GetBytes(valid);
+                    for (var n = rng.Next(1, 4); n > 0; n--) b[rng.Next(b.Length)] = (byte)rng.Next(256);
+                    return Encoding.UTF8.GetString(b);
+                }
             case 4: return new string('[', rng.Next(1, 3000)) + new string(']', rng.Next(0, 3000));
             case 5: return "{" + string.Concat(Enumerable.Repeat("\"a\":{", rng.Next(1, 200))) + "1" + new string('}', rng.Next(1, 201));
             case 6: return valid + valid;
             default:
-            {
-                // Structured: replace some field values (or add fields) with values of the wrong type or extreme ones.
-                Dictionary<string, JsonElement>? obj;
-                try { obj = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(valid); } catch (JsonException) { return valid; }
-                var fields = obj!.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
-                for (var n = rng.Next(1, 4); n > 0; n--)
                 {
-                    var name = rng.Next(3) == 0 ? Pick(rng, Fields) : fields.Count > 0 ? fields.Keys.ElementAt(rng.Next(fields.Count)) : "x";
-                    fields[rng.Next(12) == 0 ? name.ToUpperInvariant() : name] = RandomValue(rng, 0);
+                    // Structured: replace some field values (or add fields) with values of the wrong type or extreme ones.
+                    Dictionary<string, JsonElement>? obj;
+                    try { obj = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(valid); } catch (JsonException) { return valid; }
+                    var fields = obj!.ToDictionary(kv => kv.Key, kv => (object?)kv.Value);
+                    for (var n = rng.Next(1, 4); n > 0; n--)
+                    {
+                        var name = rng.Next(3) == 0 ? Pick(rng, Fields) : fields.Count > 0 ? fields.Keys.ElementAt(rng.Next(fields.Count)) : "x";
+                        fields[rng.Next(12) == 0 ? name.ToUpperInvariant() : name] = RandomValue(rng, 0);
+                    }
+                    if (rng.Next(6) == 0 && fields.Count > 0) fields.Remove(fields.Keys.ElementAt(rng.Next(fields.Count)));
+                    var json = JsonSerializer.Serialize(fields);
+                    return rng.Next(10) == 0 && fields.Count > 0 ? json.Insert(json.Length - 1, ",\"" + fields.Keys.First() + "\":" + JsonSerializer.Serialize(RandomValue(rng, 1))) : json;
                 }
-                if (rng.Next(6) == 0 && fields.Count > 0) fields.Remove(fields.Keys.ElementAt(rng.Next(fields.Count)));
-                var json = JsonSerializer.Serialize(fields);
-                return rng.Next(10) == 0 && fields.Count > 0 ? json.Insert(json.Length - 1, ",\"" + fields.Keys.First() + "\":" + JsonSerializer.Serialize(RandomValue(rng, 1))) : json;
-            }
         }
     }
 

@@ -12,7 +12,8 @@ public sealed class SoakClient(string baseUrl, string ownerToken, string org) : 
 {
     private readonly HttpClient _http = new(new SocketsHttpHandler { MaxConnectionsPerServer = 256, PooledConnectionLifetime = TimeSpan.FromMinutes(2) })
     {
-        BaseAddress = new Uri(baseUrl), Timeout = TimeSpan.FromSeconds(60),
+        BaseAddress = new Uri(baseUrl),
+        Timeout = TimeSpan.FromSeconds(60),
     };
 
     public string Org => org;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
-using System.Text.Json.Nodes;
 using Microsoft.Data.Sqlite;
 
 namespace Portal.Benchmarks.Soak;

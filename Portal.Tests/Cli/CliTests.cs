@@ -1,5 +1,4 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Cli;
 using Portal.Data;
 using Portal.Tests.Infrastructure;
 

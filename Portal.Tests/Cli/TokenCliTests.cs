@@ -136,7 +136,9 @@ public sealed class TokenCliTests
             "--uid", "2882341273", "--role", "subscriber", "--expire", "600", "--issued-at", "1111111", "--salt", "1"];
         var start = new ProcessStartInfo("dotnet", [PortalBinary.DllPath, .. args])
         {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(PortalBinary.DllPath)!,
         };
         using var process = Process.Start(start)!;

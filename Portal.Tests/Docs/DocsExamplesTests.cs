@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -40,7 +39,8 @@ public sealed partial class DocsExamplesTests : IAsyncLifetime
 
         var (script, commands) = Script("token-api.md", new()
         {
-            ["sk_live_..."] = key, ["\"007eJxT...\""] = $"\"{minted.GetProperty("token").GetString()}\"",
+            ["sk_live_..."] = key,
+            ["\"007eJxT...\""] = $"\"{minted.GetProperty("token").GetString()}\"",
         });
         Assert.True(commands >= 12, $"only {commands} curl commands found in docs/token-api.md");
         await RunAsync(script, new() { ["PUBLISHABLE_KEY"] = publishable, ["PROJECT_ID"] = project.ProjectId.ToString() }, ct);
@@ -82,7 +82,9 @@ public sealed partial class DocsExamplesTests : IAsyncLifetime
         var start = new ProcessStartInfo("bash", ["-c",
             "set -euo pipefail\ncurl() { command curl --fail-with-body --show-error --max-time 30 \"$@\"; }\n" + script + "\n"])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = work,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = work,
         };
         foreach (var (name, value) in environment) start.Environment[name] = value;
         using var process = Process.Start(start)!;
@@ -110,7 +112,8 @@ public sealed partial class DocsExamplesTests : IAsyncLifetime
     {
         public DocsApp() : base(settings: new Dictionary<string, string?>
         {
-            ["Portal:Bootstrap:AdminEmail"] = "admin@localhost", ["Portal:Bootstrap:AdminPassword"] = AdminPassword,
+            ["Portal:Bootstrap:AdminEmail"] = "admin@localhost",
+            ["Portal:Bootstrap:AdminPassword"] = AdminPassword,
         }) => UseKestrel(0);
     }
 }

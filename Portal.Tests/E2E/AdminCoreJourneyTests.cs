@@ -22,16 +22,16 @@ public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixtur
         var ownerEmail = $"owner-{suffix}@example.test";
 
         // 1. The platform admin creates the organization and invites its owner.
-        await using var adminContext = await NewContextAsync();
+        await using var adminContext = await browser.NewContextAsync();
         var page = await adminContext.NewPageAsync();
-        await SignInAsync(page, admin.Email!, TestUsers.Password, "/admin/orgs");
+        await browser.SignInAsync(page, admin.Email!, "/admin/orgs", TestUsers.Password);
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Organizations", Exact = true })).ToBeVisibleAsync();
-        await Shot(page, "1x-00-organizations");
+        await BrowserFixture.ShotAsync(page, "1x-00-organizations");
         await page.GetByRole(AriaRole.Button, new() { Name = "New organization" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Name").FillAsync(orgName);
         await Assertions.Expect(dialog.GetByLabel("Slug")).ToHaveValueAsync($"acme-rockets-{suffix}");
-        await Shot(page, "1x-01-new-organization-dialog");
+        await BrowserFixture.ShotAsync(page, "1x-01-new-organization-dialog");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Cell, new() { Name = orgName, Exact = true })).ToBeVisibleAsync();
 
@@ -41,19 +41,19 @@ public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixtur
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create invitation" }).ClickAsync();
         var link = await page.GetByTestId("invitation-link").InnerTextAsync();
         Assert.Contains("/invitations/accept?token=inv_", link);
-        await Shot(page, "1x-02-organization-and-invitation");
+        await BrowserFixture.ShotAsync(page, "1x-02-organization-and-invitation");
 
         // 2. The owner opens the link in another browser, sets a password and signs in.
-        await using var ownerContext = await NewContextAsync();
+        await using var ownerContext = await browser.NewContextAsync();
         page = await ownerContext.NewPageAsync();
         await page.GotoAsync(link);
         await page.Locator("[data-interactive=true]").WaitForAsync();
         await page.GetByLabel("Password", new() { Exact = true }).FillAsync(OwnerPassword);
         await page.GetByLabel("Confirm password").FillAsync(OwnerPassword);
-        await Shot(page, "1x-03-accept-invitation");
+        await BrowserFixture.ShotAsync(page, "1x-03-accept-invitation");
         await page.GetByRole(AriaRole.Button, new() { Name = "Accept invitation" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("invitation-accepted")).ToContainTextAsync(orgName);
-        await Shot(page, "1x-04-invitation-accepted");
+        await BrowserFixture.ShotAsync(page, "1x-04-invitation-accepted");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
         await page.WaitForURLAsync("**/Identity/Account/Login**");
         await page.FillAsync("#Input_Email", ownerEmail);
@@ -62,25 +62,25 @@ public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Name = "Dashboard" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("first-run-checklist")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("organization-name")).ToHaveTextAsync(orgName);
-        await Shot(page, "1x-05-dashboard-checklist");
+        await BrowserFixture.ShotAsync(page, "1x-05-dashboard-checklist");
 
         // 3. The owner creates a project: the App ID is checked as they type.
         await page.GotoAsync(browser.BaseUrl + "/projects");
         await page.Locator("[data-interactive=true]").WaitForAsync();
         await Assertions.Expect(page.GetByTestId("projects-empty")).ToBeVisibleAsync();
-        await Shot(page, "1x-06-projects-empty");
+        await BrowserFixture.ShotAsync(page, "1x-06-projects-empty");
         await page.GetByRole(AriaRole.Button, new() { Name = "New project" }).ClickAsync();
         dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Name").FillAsync("Classroom app");
         await dialog.GetByLabel("App ID").FillAsync("not-hex");
         await Assertions.Expect(dialog.GetByText("The App ID is exactly 32 hexadecimal characters")).ToBeVisibleAsync();
-        await Shot(page, "1x-07-new-project-invalid-app-id");
+        await BrowserFixture.ShotAsync(page, "1x-07-new-project-invalid-app-id");
         await dialog.GetByLabel("App ID").FillAsync("0123456789abcdef0123456789abcdef");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
         await page.WaitForURLAsync(new Regex("/projects/[0-9a-f-]{36}"));
         await Assertions.Expect(page.GetByTestId("project-name")).ToHaveTextAsync("Classroom app");
         await Assertions.Expect(page.GetByTestId("no-active-certificate")).ToBeVisibleAsync();
-        await Shot(page, "1x-08-project-certificates-empty");
+        await BrowserFixture.ShotAsync(page, "1x-08-project-certificates-empty");
 
         // 4. Import the certificate from "Agora Console": only its fingerprint is ever on the page.
         await page.GetByRole(AriaRole.Button, new() { Name = "Import", Exact = true }).ClickAsync();
@@ -91,7 +91,7 @@ public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.GetByTestId("certificate-fingerprint")).ToHaveTextAsync("5ca1…ecab");
         await Assertions.Expect(page.GetByTestId("no-active-certificate")).ToBeHiddenAsync();
         Assert.DoesNotContain(Certificate, await page.ContentAsync(), StringComparison.OrdinalIgnoreCase);
-        await Shot(page, "1x-09-certificate-imported");
+        await BrowserFixture.ShotAsync(page, "1x-09-certificate-imported");
 
         // 5. Rotate now: a generated certificate becomes Active, the imported one waits out its grace time.
         await page.GetByRole(AriaRole.Button, new() { Name = "Rotate now" }).ClickAsync();
@@ -100,7 +100,7 @@ public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.GetByRole(AriaRole.Row).Filter(new() { HasText = "5ca1…ecab" })).ToContainTextAsync("Previous");
         await Assertions.Expect(page.GetByTestId("rotation-step-4")).ToHaveAttributeAsync("data-current", "true");
         Assert.DoesNotContain(Certificate, await page.ContentAsync(), StringComparison.OrdinalIgnoreCase);
-        await Shot(page, "1x-10-certificate-rotated");
+        await BrowserFixture.ShotAsync(page, "1x-10-certificate-rotated");
 
         // 6. Policy: a default lifetime above the maximum is flagged next to the field, fixed, then saved.
         await page.GetByRole(AriaRole.Tab, new() { Name = "Policy" }).ClickAsync();
@@ -108,45 +108,33 @@ public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixtur
         await defaultLifetime.FillAsync("90000");
         await Assertions.Expect(page.GetByText("The default lifetime must lie between the minimum and the maximum.")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Save policy" })).ToBeDisabledAsync();
-        await Shot(page, "1x-11-policy-validation-error");
+        await BrowserFixture.ShotAsync(page, "1x-11-policy-validation-error");
         await defaultLifetime.FillAsync("7200");
         await Assertions.Expect(page.GetByText("The default lifetime must lie between the minimum and the maximum.")).ToBeHiddenAsync();
         await Assertions.Expect(page.GetByTestId("policy-preview")).ToContainTextAsync("lasts 2 h");
         await page.GetByRole(AriaRole.Button, new() { Name = "Save policy" }).ClickAsync();
         await Assertions.Expect(page.GetByText("Policy saved")).ToBeVisibleAsync();
-        await Shot(page, "1x-12-policy-saved");
+        await BrowserFixture.ShotAsync(page, "1x-12-policy-saved");
 
         // 7. Everything above is in the project's activity.
         await page.GetByRole(AriaRole.Tab, new() { Name = "Activity" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("activity-table")).ToContainTextAsync("Policy updated");
         await Assertions.Expect(page.GetByTestId("activity-table")).ToContainTextAsync("Certificate imported");
-        await Shot(page, "1x-13-project-activity");
+        await BrowserFixture.ShotAsync(page, "1x-13-project-activity");
         await page.GetByRole(AriaRole.Tab, new() { Name = "Certificates" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Toggle theme" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("guided-rotation")).ToBeVisibleAsync();
-        await Shot(page, "1x-13b-certificates-dark");
+        await BrowserFixture.ShotAsync(page, "1x-13b-certificates-dark");
 
         await page.GotoAsync(browser.BaseUrl + "/projects");
         await page.Locator("[data-interactive=true]").WaitForAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Classroom app" })).ToBeVisibleAsync();
-        await Shot(page, "1x-14-projects-list");
+        await BrowserFixture.ShotAsync(page, "1x-14-projects-list");
         await page.GotoAsync(browser.BaseUrl + "/members");
         await Assertions.Expect(page.GetByTestId("members-table")).ToContainTextAsync(ownerEmail);
-        await Shot(page, "1x-15-members");
+        await BrowserFixture.ShotAsync(page, "1x-15-members");
     }
 
-    private async Task<IBrowserContext> NewContextAsync() =>
-        await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
 
-    private async Task SignInAsync(IPage page, string email, string password, string returnUrl)
-    {
-        await page.GotoAsync($"{browser.BaseUrl}/Identity/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_Password", password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync("**" + returnUrl);
-        await page.Locator("[data-interactive=true]").WaitForAsync();
-    }
 
-    private static Task Shot(IPage page, string name) => page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = true });
 }

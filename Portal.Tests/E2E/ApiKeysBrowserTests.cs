@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Builder;
@@ -29,19 +28,19 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
         // The dashboard's checklist: project and certificate done, the API key step links to the project's API keys tab.
-        await SignInAsync(page, project.Org.OwnerEmail, "/");
+        await browser.SignInAsync(page, project.Org.OwnerEmail, "/");
         var checklist = page.GetByTestId("first-run-checklist");
         await Assertions.Expect(checklist).ToBeVisibleAsync();
-        await Shot(page, "5x-00-dashboard-checklist");
+        await BrowserFixture.ShotAsync(page, "5x-00-dashboard-checklist");
         await checklist.GetByRole(AriaRole.Link, new() { Name = "API keys tab" }).ClickAsync();
         await page.WaitForURLAsync(new Regex($"/projects/{project.ProjectId}\\?tab=api-keys$"));
         await Assertions.Expect(page.GetByTestId("api-keys-empty")).ToContainTextAsync("publishable");
-        await Shot(page, "5x-01-api-keys-empty");
+        await BrowserFixture.ShotAsync(page, "5x-01-api-keys-empty");
 
         // The usage tab before any request: an empty state that says what comes.
         await page.GetByRole(AriaRole.Tab, new() { Name = "Usage" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("usage-empty")).ToBeVisibleAsync();
-        await Shot(page, "5x-01b-usage-empty");
+        await BrowserFixture.ShotAsync(page, "5x-01b-usage-empty");
         await page.GetByRole(AriaRole.Tab, new() { Name = "API keys" }).ClickAsync();
 
         // 1. New key: a publishable key for the customer's site; a bad origin is flagged as typed, a bad prefix by the server.
@@ -58,7 +57,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         await prefixes.FillAsync("räume-");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
         await Assertions.Expect(dialog.GetByText("Channel prefixes must be valid")).ToBeVisibleAsync();
-        await Shot(page, "5x-02-new-key-server-error");
+        await BrowserFixture.ShotAsync(page, "5x-02-new-key-server-error");
         await prefixes.FillAsync("");
         await Assertions.Expect(dialog.GetByText("Channel prefixes must be valid")).ToBeHiddenAsync();
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
@@ -73,7 +72,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         Assert.Contains(browser.BaseUrl, snippet);
         Assert.Contains("/sdk/portal-token.js", snippet);
         Assert.Contains(key, await reveal.GetByTestId("dropin-snippet").TextContentAsync());
-        await Shot(page, "5x-03-api-key-reveal");
+        await BrowserFixture.ShotAsync(page, "5x-03-api-key-reveal");
         await reveal.GetByRole(AriaRole.Button, new() { Name = "I have copied the key" }).ClickAsync();
         await Assertions.Expect(reveal).ToBeHiddenAsync();
         var row = page.GetByTestId("api-keys-table").GetByRole(AriaRole.Row).Filter(new() { HasText = "Customer site" });
@@ -82,7 +81,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(row.GetByTestId("api-key-state")).ToHaveTextAsync("active");
         await Assertions.Expect(row.GetByTestId("api-key-prefix")).ToHaveTextAsync(new Regex("^pk_live_[A-Za-z0-9_-]+…$"));
         Assert.DoesNotContain(key, await page.ContentAsync());
-        await Shot(page, "5x-04-api-keys-table");
+        await BrowserFixture.ShotAsync(page, "5x-04-api-keys-table");
 
         // 3. The snippet, pasted into a page of the allowed origin, gets a token.
         var sitePage = await context.NewPageAsync();
@@ -103,14 +102,14 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(page.GetByTestId("usage-chart")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByTestId("usage-totals")).ToContainTextAsync("1");
         if (refused is not null) await Assertions.Expect(page.GetByTestId("refusals-table")).ToContainTextAsync("origin_not_allowed");
-        await Shot(page, "5x-05-usage");
+        await BrowserFixture.ShotAsync(page, "5x-05-usage");
 
         // 6. Revoke, after a confirmation: the snippet stops working within seconds.
         await page.GetByRole(AriaRole.Tab, new() { Name = "API keys" }).ClickAsync();
         await page.GetByRole(AriaRole.Button, new() { Name = "Revoke Customer site" }).ClickAsync();
         var confirm = page.GetByRole(AriaRole.Dialog);
         await Assertions.Expect(confirm).ToContainTextAsync("401");
-        await Shot(page, "5x-06-revoke-confirmation");
+        await BrowserFixture.ShotAsync(page, "5x-06-revoke-confirmation");
         await confirm.GetByRole(AriaRole.Button, new() { Name = "Revoke" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("api-key-state")).ToHaveTextAsync("revoked");
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Revoke Customer site" })).ToHaveCountAsync(0);
@@ -123,7 +122,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         // 7. The Overview's quick start points at the API keys tab.
         await page.GetByRole(AriaRole.Tab, new() { Name = "Overview" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("overview-open-api-keys")).ToBeVisibleAsync();
-        await Shot(page, "5x-07-overview-quick-start");
+        await BrowserFixture.ShotAsync(page, "5x-07-overview-quick-start");
         await page.GetByTestId("overview-open-api-keys").ClickAsync();
         await Assertions.Expect(page.GetByTestId("api-keys-table")).ToBeVisibleAsync();
 
@@ -139,7 +138,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         Assert.Contains($"Authorization: Bearer {secret}", await reveal.GetByTestId("curl-snippet").TextContentAsync());
         Assert.DoesNotContain("key=", await reveal.GetByTestId("dropin-snippet").TextContentAsync());
         await Assertions.Expect(reveal.GetByTestId("js-snippet")).ToHaveCountAsync(0);
-        await Shot(page, "5x-07b-secret-key-reveal");
+        await BrowserFixture.ShotAsync(page, "5x-07b-secret-key-reveal");
         await reveal.GetByRole(AriaRole.Button, new() { Name = "I have copied the key" }).ClickAsync();
         await Assertions.Expect(page.GetByTestId("api-key-state")).ToHaveTextAsync(["active", "revoked"]);
     }
@@ -154,12 +153,12 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
 
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
-        await SignInAsync(page, auditorEmail, $"/projects/{project.ProjectId}?tab=api-keys");
+        await browser.SignInAsync(page, auditorEmail, $"/projects/{project.ProjectId}?tab=api-keys");
         await Assertions.Expect(page.GetByTestId("api-keys-table")).ToContainTextAsync("https://app.example.com");
         await Assertions.Expect(page.GetByText("an Owner or Admin creates and revokes them")).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "New key" })).ToHaveCountAsync(0);
         await Assertions.Expect(page.GetByRole(AriaRole.Button, new() { Name = "Revoke test key" })).ToHaveCountAsync(0);
-        await Shot(page, "5x-08-api-keys-auditor");
+        await BrowserFixture.ShotAsync(page, "5x-08-api-keys-auditor");
     }
 
     /// Runs a copied snippet as a person pasting it would: the page evaluates it and awaits the promise it ends with.
@@ -192,18 +191,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         }
     }
 
-    private async Task SignInAsync(IPage page, string email, string returnUrl)
-    {
-        await page.GotoAsync($"{browser.BaseUrl}/Identity/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_Password", TestUsers.Password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync(new Regex(Regex.Escape(returnUrl) + "$"));
-        await page.Locator("[data-interactive=true]").WaitForAsync();
-    }
 
-    private static Task Shot(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = true, Animations = ScreenshotAnimations.Disabled });
 
     /// A customer's web site: one HTML page on its own Kestrel, so its origin differs from Portal's.
     private sealed class CustomerSite(WebApplication app, int port) : IAsyncDisposable

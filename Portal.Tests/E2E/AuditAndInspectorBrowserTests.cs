@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Tests.Infrastructure;
@@ -27,18 +26,18 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         (await project.Org.Owner.PostAsync($"{other.Path}/certificates/rotate", null, Ct)).EnsureSuccessStatusCode();
         var (_, auditorEmail) = await ApiActors.MemberAsync(browser.App, project.Org.Owner, project.Org.Id, "Auditor");
 
-        await using var context = await NewContextAsync();
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await SignInAsync(page, auditorEmail, "/audit");
+        await browser.SignInAsync(page, auditorEmail, "/audit");
         var grid = page.GetByTestId("audit-grid");
         await Assertions.Expect(grid).ToContainTextAsync("Certificate promoted");
         await Assertions.Expect(grid).ToContainTextAsync("Project created");
-        await Shot(page, "7x-00-audit-log-auditor");
+        await BrowserFixture.ShotAsync(page, "7x-00-audit-log-auditor");
 
         // The chain: verify now runs the Hangfire job and the banner reports the result.
         await page.GetByTestId("verify-now").ClickAsync();
         await Assertions.Expect(page.GetByTestId("chain-status")).ToContainTextAsync("Chain intact", new() { Timeout = 20_000 });
-        await Shot(page, "7x-01-chain-verified");
+        await BrowserFixture.ShotAsync(page, "7x-01-chain-verified");
 
         // Filters: the Certificates area, then the first project.
         await ChooseAsync(page, "Area", "Certificates");
@@ -51,7 +50,7 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(page.GetByTestId("audit-count")).ToHaveTextAsync($"{types.Count} events match");
         Assert.True(types.Count >= 3, string.Join(", ", types));
         Assert.All(types, t => Assert.StartsWith("Certificate", t));
-        await Shot(page, "7x-02-filtered-certificates");
+        await BrowserFixture.ShotAsync(page, "7x-02-filtered-certificates");
 
         // The drawer: the full event with its hash and its predecessor's.
         await rows.First.ClickAsync();
@@ -62,7 +61,7 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(drawer).ToContainTextAsync(project.ProjectId.ToString());
         await Assertions.Expect(drawer.GetByTestId("audit-target-link")).ToBeVisibleAsync();
         Assert.Equal(0, await page.GetByRole(AriaRole.Button, new() { NameRegex = new Regex("delete|edit", RegexOptions.IgnoreCase) }).CountAsync());
-        await Shot(page, "7x-03-event-drawer");
+        await BrowserFixture.ShotAsync(page, "7x-03-event-drawer");
         await drawer.GetByRole(AriaRole.Button, new() { Name = "Close details" }).ClickAsync();
         await Assertions.Expect(drawer.GetByTestId("audit-hash")).Not.ToBeInViewportAsync();
 
@@ -82,7 +81,7 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(page.GetByTestId("filter-clear")).ToBeHiddenAsync();
         await ChooseAsync(page, "Area", "System");
         await Assertions.Expect(grid).ToContainTextAsync("Audit exported");
-        await Shot(page, "7x-04-export-audited");
+        await BrowserFixture.ShotAsync(page, "7x-04-export-audited");
         var exported = await (await project.Org.Owner.GetAsync($"{project.Org.Path}/audit?type=AuditExported", Ct)).JsonAsync(HttpStatusCode.OK);
         Assert.All(exported.GetProperty("items").EnumerateArray(), e => Assert.Equal(auditorEmail, e.GetProperty("actor").GetProperty("name").GetString()));
         Assert.Equal(2, exported.GetProperty("items").GetArrayLength());
@@ -98,9 +97,9 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         var victim = await TokenProject.CreateAsync(browser.App);
         (await victim.Org.Owner.PatchAsJsonAsync(victim.Path, new { name = "Victim secret project" }, Ct)).EnsureSuccessStatusCode();
 
-        await using var context = await NewContextAsync();
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await SignInAsync(page, adminEmail, $"/orgs/{mine.Id}/audit");
+        await browser.SignInAsync(page, adminEmail, $"/orgs/{mine.Id}/audit");
         await Assertions.Expect(page.GetByTestId("audit-grid")).ToBeVisibleAsync();
 
         await page.GotoAsync($"{browser.BaseUrl}/orgs/{victim.Org.Id}/audit");
@@ -110,7 +109,7 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         Assert.DoesNotContain("Victim secret project", html);
         Assert.DoesNotContain(victim.AppId, html);
         Assert.DoesNotContain(victim.Org.OwnerEmail, html);
-        await Shot(page, "7x-10-foreign-audit-not-found");
+        await BrowserFixture.ShotAsync(page, "7x-10-foreign-audit-not-found");
 
         // Its export link answers 404 as well, and so does the platform-wide page for a non-platform-admin.
         var export = await context.APIRequest.GetAsync($"{browser.BaseUrl}/audit/export?orgId={victim.Org.Id}&format=csv");
@@ -124,9 +123,9 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
     {
         _ = browser.BaseUrl;
         var project = await TokenProject.CreateAsync(browser.App);
-        await using var context = await NewContextAsync();
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await SignInAsync(page, project.Org.OwnerEmail, $"/projects/{project.ProjectId}");
+        await browser.SignInAsync(page, project.Org.OwnerEmail, $"/projects/{project.ProjectId}");
 
         // Mint on the project page.
         var form = page.GetByTestId("mint-form");
@@ -138,7 +137,7 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(minted).ToHaveTextAsync(new Regex("^007"));
         await Assertions.Expect(page.GetByTestId("mint-summary")).ToContainTextAsync("channel \u201croom-1\u201d, uid 42");
         var token = (await minted.TextContentAsync())!.Trim();
-        await Shot(page, "7x-20-minted-test-token");
+        await BrowserFixture.ShotAsync(page, "7x-20-minted-test-token");
 
         // The inspector: valid, with the right fields.
         await page.GotoAsync($"{browser.BaseUrl}/inspect");
@@ -154,7 +153,7 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(page.GetByTestId("field-countdown")).ToContainTextAsync(new Regex(@"expires in 1[45] min"));
         await Assertions.Expect(page.GetByTestId("privilege-row")).ToHaveCountAsync(4);
         await Assertions.Expect(page.GetByTestId("finding-signed_active")).ToBeVisibleAsync();
-        await Shot(page, "7x-21-inspector-valid");
+        await BrowserFixture.ShotAsync(page, "7x-21-inspector-valid");
 
         // The same token with one character changed.
         var at = token.Length / 2;
@@ -165,7 +164,7 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(verdict).ToContainTextAsync("error 110");
         await Assertions.Expect(page.GetByTestId("inspect-findings")).ToContainTextAsync("signature");
         await Assertions.Expect(page.GetByTestId("inspect-findings")).ToContainTextAsync("changed");
-        await Shot(page, "7x-22-inspector-one-character-changed");
+        await BrowserFixture.ShotAsync(page, "7x-22-inspector-one-character-changed");
 
         // An expired token, signed by the project's own certificate.
         var issued = (uint)DateTimeOffset.UtcNow.AddHours(-2).ToUnixTimeSeconds();
@@ -175,7 +174,7 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(page.GetByTestId("finding-expired")).ToContainTextAsync("error 109 (token expired)");
         await Assertions.Expect(page.GetByTestId("field-countdown")).ToContainTextAsync("expired");
         await Assertions.Expect(page.GetByTestId("finding-signed_active")).ToBeVisibleAsync();
-        await Shot(page, "7x-23-inspector-expired");
+        await BrowserFixture.ShotAsync(page, "7x-23-inspector-expired");
     }
 
     private static async Task InspectAsync(IPage page, string token, string channel, string uid)
@@ -195,19 +194,6 @@ public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(page.GetByRole(AriaRole.Option, new() { Name = option, Exact = true })).ToBeHiddenAsync();
     }
 
-    private async Task<IBrowserContext> NewContextAsync() =>
-        await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
 
-    private async Task SignInAsync(IPage page, string email, string returnUrl)
-    {
-        await page.GotoAsync($"{browser.BaseUrl}/Identity/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_Password", TestUsers.Password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync($"**{returnUrl}");
-        await page.Locator("[data-interactive=true]").WaitForAsync();
-    }
 
-    private static Task Shot(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = true });
 }

@@ -41,6 +41,26 @@ public sealed class BrowserFixture : IAsyncLifetime
         await App.DisposeAsync();
     }
 
+    /// A fresh browser profile (no cookies) with a desktop-sized window.
+    public Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 900, bool downloads = false) =>
+        Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = downloads });
+
+    /// Signs in on the login page and waits until <paramref name="returnUrl"/> is open and its circuit runs (clicks made
+    /// before that are lost).
+    public async Task SignInAsync(IPage page, string email, string returnUrl, string password = TestUsers.Password)
+    {
+        await page.GotoAsync($"{BaseUrl}/Identity/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
+        await page.FillAsync("#Input_Email", email);
+        await page.FillAsync("#Input_Password", password);
+        await page.ClickAsync("#login-submit");
+        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(returnUrl) + "$"));
+        await page.Locator("[data-interactive=true]").WaitForAsync();
+    }
+
+    /// A full-page screenshot under the test results, animations stopped.
+    public static Task ShotAsync(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = ScreenshotPath(name), FullPage = true, Animations = ScreenshotAnimations.Disabled });
+
     /// Screenshots go under the test results so CI keeps them (E2E_SCREENSHOT_DIR overrides).
     public static string ScreenshotPath(string name)
     {

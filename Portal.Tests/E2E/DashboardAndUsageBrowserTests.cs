@@ -7,7 +7,6 @@ using Microsoft.Playwright;
 using Portal.Data.Tenancy;
 using Portal.Data.Usage;
 using Portal.Features.Notifications;
-using Portal.Features.Reports;
 using Portal.Features.Usage;
 using Portal.Tests.Infrastructure;
 
@@ -32,15 +31,25 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
         var web = (await alpha.KeyAsync()).Id;
         var mobile = (await alpha.KeyAsync(expiresAt: DateTimeOffset.UtcNow.AddDays(3))).Id;
         var chat = (await beta.KeyAsync()).Id;
-        (await org.Owner.PostAsJsonAsync($"{beta.Path}/certificates", new { certificate = ApiActors.NewCertificate(), activation = "Staged",
-            effectiveAt = DateTimeOffset.UtcNow.AddDays(2) })).EnsureSuccessStatusCode();
+        (await org.Owner.PostAsJsonAsync($"{beta.Path}/certificates", new
+        {
+            certificate = ApiActors.NewCertificate(),
+            activation = "Staged",
+            effectiveAt = DateTimeOffset.UtcNow.AddDays(2)
+        })).EnsureSuccessStatusCode();
 
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
         await using (var db = await app.Services.GetRequiredService<TenantDb>().UnfilteredAsync("test data set", CancellationToken.None))
         {
             void Add(Guid project, Guid key, int daysAgo, string service, string outcome, long count) => db.UsageCounters.Add(new UsageCounter
             {
-                OrganizationId = org.Id, ProjectId = project, ApiKeyId = key, Service = service, Day = UsageDays.Of(today.AddDays(-daysAgo)), Outcome = outcome, Count = count,
+                OrganizationId = org.Id,
+                ProjectId = project,
+                ApiKeyId = key,
+                Service = service,
+                Day = UsageDays.Of(today.AddDays(-daysAgo)),
+                Outcome = outcome,
+                Count = count,
             });
             for (var d = 1; d < 14; d++)
             {
@@ -66,7 +75,7 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
 
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
         var page = await context.NewPageAsync();
-        await SignInAsync(page, org.OwnerEmail, "/");
+        await browser.SignInAsync(page, org.OwnerEmail, "/");
 
         // 1. Dashboard: today's tokens, the week, counts, and the attention list with a link to each fix.
         await Assertions.Expect(page.GetByTestId("tokens-today")).ToHaveTextAsync("42");
@@ -77,12 +86,12 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(attention.Locator("[data-kind=staged_certificate]")).ToContainTextAsync("Chat app");
         await Assertions.Expect(attention.Locator("[data-kind=key_expiring]")).ToContainTextAsync("expires on");
         await Assertions.Expect(attention.Locator("[data-kind=webhook_failing]")).ToContainTextAsync("1 notification delivery failed");
-        await Shot(page, "6x-01-dashboard");
+        await BrowserFixture.ShotAsync(page, "6x-01-dashboard");
 
         await attention.Locator("[data-kind=rotation_due]").GetByRole(AriaRole.Link, new() { Name = "Rotate" }).ClickAsync();
         await page.WaitForURLAsync(new Regex($"/projects/{alpha.ProjectId}\\?tab=certificates$"));
         await Assertions.Expect(page.GetByTestId("rotation-due")).ToContainTextAsync("Agora Console");
-        await Shot(page, "6x-02-rotation-due");
+        await BrowserFixture.ShotAsync(page, "6x-02-rotation-due");
 
         // 2. Organization usage: totals, chart, top lists, refusals, the stored daily report, CSV export.
         await page.GotoAsync($"{browser.BaseUrl}/usage");
@@ -92,7 +101,7 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
         await Assertions.Expect(page.GetByTestId("refusals-table")).ToContainTextAsync("rate_limited");
         await Assertions.Expect(page.GetByTestId("reports-table")).ToContainTextAsync(today.AddDays(-1).ToString("yyyy-MM-dd"));
         await Assertions.Expect(page.GetByTestId("report-detail")).ToContainTextAsync("tokens issued");
-        await Shot(page, "6x-03-usage");
+        await BrowserFixture.ShotAsync(page, "6x-03-usage");
 
         var sevenDays = page.GetByRole(AriaRole.Button, new() { Name = "7 days" });
         await sevenDays.ClickAsync();
@@ -111,14 +120,14 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
         await page.Locator("[data-interactive=true]").WaitForAsync();
         await Assertions.Expect(page.GetByTestId("top-keys")).ToContainTextAsync("test key");
         await Assertions.Expect(page.GetByTestId("refusals-table")).ToContainTextAsync("api_key_invalid");
-        await Shot(page, "6x-04-project-usage");
+        await BrowserFixture.ShotAsync(page, "6x-04-project-usage");
 
         // 4. Settings: the failing delivery and its recorded attempt.
         await page.GotoAsync($"{browser.BaseUrl}/settings");
         await page.Locator("[data-interactive=true]").WaitForAsync();
         await Assertions.Expect(page.GetByTestId("deliveries-table")).ToContainTextAsync("test");
         await Assertions.Expect(page.GetByTestId("deliveries-table")).ToContainTextAsync("failed: refused"); // the outcome only, never the connection error's text
-        await Shot(page, "6x-05-settings-deliveries");
+        await BrowserFixture.ShotAsync(page, "6x-05-settings-deliveries");
     }
 
     [Fact]
@@ -128,22 +137,11 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
         var project = await TokenProject.CreateAsync(browser.App);
         await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
         var page = await context.NewPageAsync();
-        await SignInAsync(page, project.Org.OwnerEmail, "/usage");
+        await browser.SignInAsync(page, project.Org.OwnerEmail, "/usage");
         await Assertions.Expect(page.GetByTestId("usage-empty")).ToContainTextAsync("api/v1/tokens/rtc");
         await Assertions.Expect(page.GetByTestId("reports-empty")).ToBeVisibleAsync();
-        await Shot(page, "6x-06-usage-empty");
+        await BrowserFixture.ShotAsync(page, "6x-06-usage-empty");
     }
 
-    private async Task SignInAsync(IPage page, string email, string returnUrl)
-    {
-        await page.GotoAsync($"{browser.BaseUrl}/Identity/Account/Login?ReturnUrl={Uri.EscapeDataString(returnUrl)}");
-        await page.FillAsync("#Input_Email", email);
-        await page.FillAsync("#Input_Password", TestUsers.Password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync(new Regex(Regex.Escape(returnUrl) + "$"));
-        await page.Locator("[data-interactive=true]").WaitForAsync();
-    }
 
-    private static Task Shot(IPage page, string name) =>
-        page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath(name), FullPage = true, Animations = ScreenshotAnimations.Disabled });
 }

@@ -155,7 +155,8 @@ public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixtu
     {
         using var process = Process.Start(new ProcessStartInfo("bash", ["-c", command + " --silent --show-error --fail-with-body"])
         {
-            RedirectStandardOutput = true, RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
         })!;
         var output = await process.StandardOutput.ReadToEndAsync(ct);
         var error = await process.StandardError.ReadToEndAsync(ct);
@@ -168,7 +169,10 @@ public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixtu
     {
         var report = TokenVerifier.Verify(token, new TokenVerifyOptions(Certificate)
         {
-            AppId = AppId, ChannelName = "demo", Uid = "42", Now = DateTimeOffset.UtcNow,
+            AppId = AppId,
+            ChannelName = "demo",
+            Uid = "42",
+            Now = DateTimeOffset.UtcNow,
         });
         Assert.True(report.Valid, report.ToJson());
     }

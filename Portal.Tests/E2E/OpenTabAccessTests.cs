@@ -15,14 +15,9 @@ public sealed class OpenTabAccessTests(BrowserFixture browser) : IClassFixture<B
         var org = await ApiActors.OrganizationAsync(browser.App, await ApiActors.PlatformAdminAsync(browser.App));
         var admin = await ApiActors.MemberAsync(browser.App, org.Owner, org.Id, "Admin");
 
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"{browser.BaseUrl}/Identity/Account/Login?ReturnUrl=%2Fprojects");
-        await page.FillAsync("#Input_Email", admin.Email);
-        await page.FillAsync("#Input_Password", TestUsers.Password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync("**/projects");
-        await page.Locator("[data-interactive=true]").WaitForAsync();
+        await browser.SignInAsync(page, admin.Email, "/projects");
         await page.GetByRole(AriaRole.Button, new() { Name = "New project" }).ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
         await dialog.GetByLabel("Name").FillAsync("Made after removal");

@@ -86,76 +86,77 @@ public sealed class PageWalkTests(BrowserFixture browser) : IClassFixture<Browse
         ];
         var report = new StringBuilder();
         foreach (var (sizeName, width, height) in Sizes)
-        foreach (var dark in new[] { false, true })
-        {
-            var theme = dark ? "dark" : "light";
-            // Dark as the system's preference: Portal follows it until a theme is chosen with the toggle.
-            await using var context = await browser.Browser.NewContextAsync(new()
+            foreach (var dark in new[] { false, true })
             {
-                ViewportSize = new() { Width = width, Height = height }, ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
-            });
-            var page = await context.NewPageAsync();
-            // Anonymous pages first.
-            await Visit(page, "/Identity/Account/Login", "login");
-            await page.GotoAsync(invitation);
-            await Snap(page, "invitation-accept");
-            await page.GotoAsync($"{baseUrl}/Identity/Account/Login");
-            await page.FillAsync("#Input_Email", admin.Email!);
-            await page.FillAsync("#Input_Password", TestUsers.Password);
-            await page.ClickAsync("#login-submit");
-            await page.WaitForURLAsync(u => !u.Contains("/Login"));
-            foreach (var path in pages) await Visit(page, path, Slug(path.Replace(project.ProjectId.ToString(), "x")));
-
-            // Dialogs and a filled-in inspector.
-            await Visit(page, "/inspect", "inspect-result", async () =>
-            {
-                await page.GetByTestId("inspect-token").FillAsync(token);
-                await page.GetByTestId("inspect-submit").ClickAsync();
-                await page.GetByTestId("inspect-verdict").WaitForAsync();
-            });
-            await Visit(page, "/admin/orgs", "dialog-new-organization", () => page.GetByRole(AriaRole.Button, new() { Name = "New organization" }).ClickAsync());
-            await Visit(page, "/projects", "dialog-new-project", () => page.GetByRole(AriaRole.Button, new() { Name = "New project" }).ClickAsync());
-            await Visit(page, $"/projects/{project.ProjectId}?tab=api-keys", "dialog-new-key", () => page.GetByRole(AriaRole.Button, new() { Name = "New key" }).ClickAsync());
-            await Visit(page, $"/projects/{project.ProjectId}?tab=api-keys", "dialog-key-reveal", async () =>
-            {
-                await page.GetByRole(AriaRole.Button, new() { Name = "New key" }).ClickAsync();
-                var dialog = page.GetByRole(AriaRole.Dialog);
-                await dialog.GetByLabel("Name").FillAsync($"walk {theme} {sizeName}");
-                await dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
-                await page.GetByTestId("new-api-key").WaitForAsync();
-            });
-            await Visit(page, $"/projects/{project.ProjectId}?tab=certificates", "dialog-import-certificate", () => page.GetByRole(AriaRole.Button, new() { Name = "Import" }).First.ClickAsync());
-            await Visit(page, "/members", "dialog-invite", () => page.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync());
-            if (width < 600)
-                await Visit(page, "/", "drawer-open", () => page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" }).ClickAsync());
-
-            async Task Visit(IPage p, string path, string name, Func<Task>? then = null)
-            {
-                await p.GotoAsync(baseUrl + path);
-                if (await p.Locator("[data-interactive=true]").CountAsync() == 0 && !path.StartsWith("/Identity") && !path.StartsWith("/sdk"))
-                    await p.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 10_000 });
-                await p.WaitForLoadStateAsync(LoadState.NetworkIdle);
-                try
+                var theme = dark ? "dark" : "light";
+                // Dark as the system's preference: Portal follows it until a theme is chosen with the toggle.
+                await using var context = await browser.Browser.NewContextAsync(new()
                 {
-                    if (then is not null) { await then(); await p.WaitForTimeoutAsync(400); }
-                }
-                catch (Exception e) when (e is PlaywrightException or TimeoutException)
-                {
-                    report.AppendLine($"{sizeName}-{theme}-{name}: STEP FAILED {e.Message.Split('\n')[0]}");
-                }
-                await Snap(p, name);
-            }
+                    ViewportSize = new() { Width = width, Height = height },
+                    ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,
+                });
+                var page = await context.NewPageAsync();
+                // Anonymous pages first.
+                await Visit(page, "/Identity/Account/Login", "login");
+                await page.GotoAsync(invitation);
+                await Snap(page, "invitation-accept");
+                await page.GotoAsync($"{baseUrl}/Identity/Account/Login");
+                await page.FillAsync("#Input_Email", admin.Email!);
+                await page.FillAsync("#Input_Password", TestUsers.Password);
+                await page.ClickAsync("#login-submit");
+                await page.WaitForURLAsync(u => !u.Contains("/Login"));
+                foreach (var path in pages) await Visit(page, path, Slug(path.Replace(project.ProjectId.ToString(), "x")));
 
-            async Task Snap(IPage p, string name)
-            {
-                await p.WaitForTimeoutAsync(300);
-                var file = $"{sizeName}-{theme}-{name}";
-                await p.ScreenshotAsync(new() { Path = Path.Combine(dir, file + ".png"), FullPage = true });
-                var findings = await p.EvaluateAsync<string[]>(Probe);
-                report.AppendLine($"{file}: {(findings.Length == 0 ? "ok" : string.Join(" | ", findings))}");
-                await File.WriteAllTextAsync(Path.Combine(dir, "walk-report.txt"), report.ToString(), ct);
+                // Dialogs and a filled-in inspector.
+                await Visit(page, "/inspect", "inspect-result", async () =>
+                {
+                    await page.GetByTestId("inspect-token").FillAsync(token);
+                    await page.GetByTestId("inspect-submit").ClickAsync();
+                    await page.GetByTestId("inspect-verdict").WaitForAsync();
+                });
+                await Visit(page, "/admin/orgs", "dialog-new-organization", () => page.GetByRole(AriaRole.Button, new() { Name = "New organization" }).ClickAsync());
+                await Visit(page, "/projects", "dialog-new-project", () => page.GetByRole(AriaRole.Button, new() { Name = "New project" }).ClickAsync());
+                await Visit(page, $"/projects/{project.ProjectId}?tab=api-keys", "dialog-new-key", () => page.GetByRole(AriaRole.Button, new() { Name = "New key" }).ClickAsync());
+                await Visit(page, $"/projects/{project.ProjectId}?tab=api-keys", "dialog-key-reveal", async () =>
+                {
+                    await page.GetByRole(AriaRole.Button, new() { Name = "New key" }).ClickAsync();
+                    var dialog = page.GetByRole(AriaRole.Dialog);
+                    await dialog.GetByLabel("Name").FillAsync($"walk {theme} {sizeName}");
+                    await dialog.GetByRole(AriaRole.Button, new() { Name = "Create key" }).ClickAsync();
+                    await page.GetByTestId("new-api-key").WaitForAsync();
+                });
+                await Visit(page, $"/projects/{project.ProjectId}?tab=certificates", "dialog-import-certificate", () => page.GetByRole(AriaRole.Button, new() { Name = "Import" }).First.ClickAsync());
+                await Visit(page, "/members", "dialog-invite", () => page.GetByRole(AriaRole.Button, new() { Name = "Invite" }).ClickAsync());
+                if (width < 600)
+                    await Visit(page, "/", "drawer-open", () => page.GetByRole(AriaRole.Button, new() { Name = "Toggle navigation" }).ClickAsync());
+
+                async Task Visit(IPage p, string path, string name, Func<Task>? then = null)
+                {
+                    await p.GotoAsync(baseUrl + path);
+                    if (await p.Locator("[data-interactive=true]").CountAsync() == 0 && !path.StartsWith("/Identity") && !path.StartsWith("/sdk"))
+                        await p.Locator("[data-interactive=true]").WaitForAsync(new() { Timeout = 10_000 });
+                    await p.WaitForLoadStateAsync(LoadState.NetworkIdle);
+                    try
+                    {
+                        if (then is not null) { await then(); await p.WaitForTimeoutAsync(400); }
+                    }
+                    catch (Exception e) when (e is PlaywrightException or TimeoutException)
+                    {
+                        report.AppendLine($"{sizeName}-{theme}-{name}: STEP FAILED {e.Message.Split('\n')[0]}");
+                    }
+                    await Snap(p, name);
+                }
+
+                async Task Snap(IPage p, string name)
+                {
+                    await p.WaitForTimeoutAsync(300);
+                    var file = $"{sizeName}-{theme}-{name}";
+                    await p.ScreenshotAsync(new() { Path = Path.Combine(dir, file + ".png"), FullPage = true });
+                    var findings = await p.EvaluateAsync<string[]>(Probe);
+                    report.AppendLine($"{file}: {(findings.Length == 0 ? "ok" : string.Join(" | ", findings))}");
+                    await File.WriteAllTextAsync(Path.Combine(dir, "walk-report.txt"), report.ToString(), ct);
+                }
             }
-        }
         await File.WriteAllTextAsync(Path.Combine(dir, "walk-report.txt"), report.ToString(), ct);
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
     }

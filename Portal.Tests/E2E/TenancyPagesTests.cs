@@ -25,13 +25,9 @@ public sealed class TenancyPagesTests(BrowserFixture browser) : IClassFixture<Br
         var own = await CreateProjectAsync(aliceOrg, "Alice's app", ct);
         var foreign = await CreateProjectAsync(victimOrg, "Victim secret project", ct);
 
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"{browser.BaseUrl}/Identity/Account/Login?ReturnUrl=%2Fprojects");
-        await page.FillAsync("#Input_Email", alice.Email!);
-        await page.FillAsync("#Input_Password", TestUsers.Password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync("**/projects");
+        await browser.SignInAsync(page, alice.Email!, "/projects");
         await Assertions.Expect(page.GetByRole(AriaRole.Link, new() { Name = "Alice's app" })).ToBeVisibleAsync();
         await Assertions.Expect(page.GetByText("Victim secret project")).ToHaveCountAsync(0);
 
@@ -54,23 +50,20 @@ public sealed class TenancyPagesTests(BrowserFixture browser) : IClassFixture<Br
     public async Task UserWithoutOrganization_SeesHowToGetAnInvitation()
     {
         var loner = await TestUsers.CreateAsync(browser.App);
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
-        await page.GotoAsync($"{browser.BaseUrl}/Identity/Account/Login?ReturnUrl=%2Fprojects");
-        await page.FillAsync("#Input_Email", loner.Email!);
-        await page.FillAsync("#Input_Password", TestUsers.Password);
-        await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync("**/projects");
+        await browser.SignInAsync(page, loner.Email!, "/projects");
         await Assertions.Expect(page.GetByTestId("no-organization")).ToContainTextAsync("invitation");
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("1x-21-no-organization"), FullPage = true });
     }
 
     private async Task<OrgCaller> CreateOrganizationAsync(PortalUser owner, CancellationToken ct)
     {
+        var platformAdmin = await TestUsers.CreateAsync(browser.App, role: PortalRoles.PlatformAdmin); // checked in the database
         using var scope = browser.App.Services.CreateScope();
         var suffix = Guid.NewGuid().ToString("N")[..8];
         var created = await scope.ServiceProvider.GetRequiredService<OrganizationService>()
-            .CreateAsync(new PlatformCaller("", true, AuditActor.System), new CreateOrganization($"Org {suffix}", $"org-{suffix}", JoinAsOwner: false), ct);
+            .CreateAsync(new PlatformCaller(platformAdmin.Id, true, AuditActor.System), new CreateOrganization($"Org {suffix}", $"org-{suffix}", JoinAsOwner: false), ct);
         var orgId = created.Value!.Id;
         await using var db = await scope.ServiceProvider.GetRequiredService<TenantDb>().ForOrganizationAsync(orgId, ct);
         db.Memberships.Add(new Membership { Id = Guid.NewGuid(), UserId = owner.Id, Role = OrganizationRole.Owner, CreatedAt = DateTimeOffset.UtcNow });

@@ -19,7 +19,8 @@ public sealed class DatabaseLockTests
         await using var app = new PortalAppFactory(directory, new Dictionary<string, string?>
         {
             // The wait for a busy database is 30 s by default; a second keeps the test short.
-            ["Portal:Database:Provider"] = "Sqlite", ["ConnectionStrings:Portal"] = "Data Source=portal.db;Default Timeout=1",
+            ["Portal:Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Portal"] = "Data Source=portal.db;Default Timeout=1",
         });
         var project = await TokenProject.CreateAsync(app);
         var (key, _) = await project.KeyAsync();

@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 
 namespace Portal.Tests.Infrastructure;
 
@@ -29,8 +28,13 @@ public sealed record TokenProject(PortalAppFactory App, TestOrg Org, Guid Projec
     {
         var created = await (await Org.Owner.PostAsJsonAsync($"{Path}/api-keys", new
         {
-            name = "test key", kind, scopes = scopes ?? ["rtc", "rtm", "chat", "verify"], allowedOrigins = origins ?? [],
-            channelPrefixes = channelPrefixes ?? [], rateLimitPerMinute = rateLimit, expiresAt,
+            name = "test key",
+            kind,
+            scopes = scopes ?? ["rtc", "rtm", "chat", "verify"],
+            allowedOrigins = origins ?? [],
+            channelPrefixes = channelPrefixes ?? [],
+            rateLimitPerMinute = rateLimit,
+            expiresAt,
         })).JsonAsync(HttpStatusCode.Created);
         return (created.GetProperty("key").GetString()!, created.GetProperty("info").GetProperty("id").GetGuid());
     }

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Http.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
-using Portal.Cli;
 using Portal.Data;
 using Portal.Features.Audit;
 using Portal.Features.Usage;
@@ -54,7 +53,8 @@ public sealed class MigrateDataTests
         // the copied key ring) and the audit chain all carry over, and new rows get fresh ids.
         await using var postgres = new PortalAppFactory(dataDirectory, new Dictionary<string, string?>
         {
-            ["Portal:Database:Provider"] = "Postgres", ["ConnectionStrings:Portal"] = target,
+            ["Portal:Database:Provider"] = "Postgres",
+            ["ConnectionStrings:Portal"] = target,
         });
         var client = postgres.CreateClient();
         client.DefaultRequestHeaders.Authorization = new("Bearer", key);

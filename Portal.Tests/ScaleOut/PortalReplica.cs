@@ -25,7 +25,9 @@ public sealed class PortalReplica : IAsyncDisposable
         var port = FreePort();
         var start = new ProcessStartInfo("dotnet", [PortalBinary.DllPath, "--urls", $"http://127.0.0.1:{port}"])
         {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(PortalBinary.DllPath)!,
         };
         start.Environment.Remove("ASPNETCORE_URLS");

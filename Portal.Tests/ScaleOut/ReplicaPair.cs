@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Portal.Data;
 using Portal.Tests.Infrastructure;
 
@@ -79,7 +78,10 @@ public sealed record ReplicaProject(Guid OrganizationId, Guid ProjectId, HttpCli
     {
         var created = await (await owner.PostAsJsonAsync($"{Path}/api-keys", new
         {
-            name = "replica key " + Guid.NewGuid().ToString("N")[..6], kind = "secret", scopes = new[] { "rtc" }, rateLimitPerMinute = 100000,
+            name = "replica key " + Guid.NewGuid().ToString("N")[..6],
+            kind = "secret",
+            scopes = new[] { "rtc" },
+            rateLimitPerMinute = 100000,
         })).JsonAsync(HttpStatusCode.Created);
         return (created.GetProperty("key").GetString()!, created.GetProperty("info").GetProperty("id").GetGuid());
     }

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Audit;
@@ -16,8 +15,14 @@ public sealed class AuditChainHeadTests
     /// Actor id and name are neighbours in the canonical form.
     private static AuditEvent Event(int version, string? actorId, string? actorName) => new()
     {
-        Sequence = 7, OccurredAt = new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero), ActorType = AuditActorType.User,
-        ActorId = actorId, ActorName = actorName, Type = AuditEventType.LoginFailed, PreviousHash = AuditHasher.GenesisHash, Hash = "",
+        Sequence = 7,
+        OccurredAt = new DateTimeOffset(2026, 12, 3, 0, 0, 0, TimeSpan.Zero),
+        ActorType = AuditActorType.User,
+        ActorId = actorId,
+        ActorName = actorName,
+        Type = AuditEventType.LoginFailed,
+        PreviousHash = AuditHasher.GenesisHash,
+        Hash = "",
         HashVersion = version,
     };
 

@@ -80,7 +80,9 @@ public sealed class MasterKeyTests
     {
         var start = new ProcessStartInfo("dotnet", [PortalBinary.DllPath])
         {
-            RedirectStandardError = true, RedirectStandardOutput = true, UseShellExecute = false,
+            RedirectStandardError = true,
+            RedirectStandardOutput = true,
+            UseShellExecute = false,
             WorkingDirectory = Path.GetDirectoryName(PortalBinary.DllPath)!,
         };
         start.Environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";

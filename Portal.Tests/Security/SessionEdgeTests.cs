@@ -5,7 +5,6 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Portal.Data.Identity;
-using Portal.Data.Organizations;
 using Portal.Features.Account;
 using Portal.Features.ApiKeys;
 using Portal.Features.Organizations;

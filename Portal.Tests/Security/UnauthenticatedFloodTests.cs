@@ -50,7 +50,7 @@ public sealed class UnauthenticatedFloodTests
         await using var app = new PortalAppFactory();
         var project = await TokenProject.CreateAsync(app);
         var (key, _) = await project.KeyAsync();
-        await Portal.Tests.Features.TokenIssuance.TokenApiTests.WaitForCacheAsync(); // the key's creation has cleared the cache everywhere
+        await Portal.Tests.Features.TokenIssuance.TokenApiTests.WaitForCacheAsync(app); // the key's creation has cleared the cache everywhere
         var body = new { channel = "c", uid = 1 };
         Assert.Equal(HttpStatusCode.OK, (await project.Client(key).PostAsJsonAsync("/api/v1/tokens/rtc", body, Ct)).StatusCode);
         var cache = app.Services.GetRequiredService<IssuanceCache>();

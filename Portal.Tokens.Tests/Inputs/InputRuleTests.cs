@@ -1,7 +1,7 @@
-using static Portal.Tokens.Tests.MapHelper;
 using Portal.Tokens.Builders;
 using Portal.Tokens.Legacy;
 using Portal.Tokens.Services;
+using static Portal.Tokens.Tests.MapHelper;
 
 namespace Portal.Tokens.Tests.Inputs;
 

@@ -1,9 +1,9 @@
-using static Portal.Tokens.Tests.MapHelper;
 using System.Text.Json;
 using Portal.Tokens.Builders;
 using Portal.Tokens.Inspection;
 using Portal.Tokens.Legacy;
 using Portal.Tokens.Services;
+using static Portal.Tokens.Tests.MapHelper;
 
 namespace Portal.Tokens.Tests.Parsing;
 

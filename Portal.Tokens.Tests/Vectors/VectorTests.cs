@@ -136,7 +136,9 @@ public sealed class VectorTests
 
         var report = TokenVerifier.Verify(v.Str("expected_token"), new TokenVerifyOptions(inputs.Str("appCertificate")!)
         {
-            AppId = inputs.Str("appId"), ChannelName = verify.Str("channel"), Uid = verify.Str("uid"),
+            AppId = inputs.Str("appId"),
+            ChannelName = verify.Str("channel"),
+            Uid = verify.Str("uid"),
         });
         Assert.True(report.Valid, report.ToJson());
     }

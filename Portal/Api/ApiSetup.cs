@@ -10,12 +10,15 @@ public static class ApiSetup
 {
     public const int MaxBodyBytes = 64 * 1024;
 
+    /// The OpenAPI document; a feature that shapes its schemas configures `OpenApiOptions` under this name.
+    public const string DocumentName = "v1";
+
     /// Paths that answer JSON and problem+json, never HTML: the APIs and the drop-in token routes.
     public static bool IsApi(PathString path) => path.StartsWithSegments("/api") || path.StartsWithSegments("/compat");
 
     public static WebApplicationBuilder AddPortalApi(this WebApplicationBuilder builder)
     {
-        builder.Services.AddOpenApi("v1", o => o.AddSchemaTransformer(Features.ApiKeys.KeyRateLimitSchema.Transform));
+        builder.Services.AddOpenApi(DocumentName);
         builder.Services.AddHsts(o => { o.MaxAge = TimeSpan.FromDays(365); o.IncludeSubDomains = true; });
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ctx =>
         {

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
-using Portal.Data;
 using Portal.Features.Audit;
 
 namespace Portal.Cli;
@@ -67,7 +66,8 @@ public static class PortalCli
     {
         var expectHead = new Option<string>("--expect-head")
         {
-            HelpName = "SEQ:HASH", Description = "A head printed earlier by `Portal audit head`: fail unless the chain still contains it.",
+            HelpName = "SEQ:HASH",
+            Description = "A head printed earlier by `Portal audit head`: fail unless the chain still contains it.",
         };
         var verify = new Command("verify", "Walk the audit chain: exit 0 when intact, 1 naming the first broken event.") { expectHead };
         verify.SetAction(async (parsed, ct) =>

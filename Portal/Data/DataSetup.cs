@@ -21,6 +21,9 @@ public static class DataSetup
         builder.Services.AddDbContextFactory<PortalDbContext>(database.Configure);
         builder.Services.AddDbContext<PortalDbContext>(database.Configure, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         builder.Services.AddSingleton<DatabaseMigrator>();
+        // Contexts scoped to one organization (the tenant filter) or deliberately to none: every feature opens them here.
+        builder.Services.AddSingleton<Tenancy.TenantDb>();
+        builder.Services.AddSingleton(TimeProvider.System);
         return builder;
     }
 

@@ -5,13 +5,9 @@ using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
-using Microsoft.Extensions.Options;
 using Portal.Data;
 using Portal.Data.Identity;
-using Portal.Features.Audit;
-using Portal.Features.Notifications;
-using Portal.Features.Reports;
-using Portal.Features.Usage;
+using Portal.Hosting;
 
 namespace Portal.Jobs;
 
@@ -37,11 +33,6 @@ public static class JobsSetup
                 o.WorkerCount = 2;
                 o.SchedulePollingInterval = TimeSpan.FromSeconds(5);
             });
-
-        services.AddSingleton<AuditChain>();
-        services.AddTransient<AuditVerifyJob>();
-        services.AddTransient<Portal.Features.Certificates.CertificateRotationJob>();
-        services.AddSingleton<Portal.Features.Certificates.RotationSteps>();
         return builder;
     }
 
@@ -98,15 +89,8 @@ public static class JobsSetup
             connection.Open();
             PostgreSqlObjectsInstaller.Install(connection, HangfireSchema);
         }
-        var jobs = app.Services.GetRequiredService<IOptions<PortalOptions>>().Value.Jobs;
-        var recurring = app.Services.GetRequiredService<IRecurringJobManager>();
-        recurring.AddOrUpdate<AuditVerifyJob>(AuditVerifyJob.RecurringId, j => j.RunAsync(CancellationToken.None), Cron.Daily(3));
-        recurring.AddOrUpdate<Portal.Features.Certificates.CertificateRotationJob>(Portal.Features.Certificates.CertificateRotationJob.RecurringId,
-            j => j.RunAsync(CancellationToken.None), jobs.RotationCron);
-        recurring.AddOrUpdate<UsageRollupJob>(UsageRollupJob.RecurringId, j => j.RunAsync(CancellationToken.None), jobs.UsageRollupCron);
-        recurring.AddOrUpdate<UsageCleanupJob>(UsageCleanupJob.RecurringId, j => j.RunAsync(CancellationToken.None), UsageCleanupJob.Cron);
-        recurring.AddOrUpdate<DailyReportJob>(DailyReportJob.RecurringId, j => j.RunAsync(CancellationToken.None), DailyReportJob.Cron);
-        recurring.AddOrUpdate<NotificationScanJob>(NotificationScanJob.RecurringId, j => j.RunAsync(CancellationToken.None), NotificationScanJob.Cron);
+        // Each feature registered its own (Hosting.RecurringJob); this knows none of them by name.
+        RecurringJobs.RegisterAll(app.Services, app.Services.GetRequiredService<IRecurringJobManager>());
     }
 
     /// The dashboard, platform admins only.

@@ -55,8 +55,13 @@ public sealed class AuditChainTests
             var previous = await db.AuditEvents.SingleAsync(e => e.Sequence == 2, TestContext.Current.CancellationToken);
             var forged = new AuditEvent
             {
-                Sequence = 3, OccurredAt = previous.OccurredAt, Type = AuditEventType.LoginSucceeded,
-                ActorType = AuditActorType.User, ActorId = "intruder", PreviousHash = previous.Hash, Hash = "",
+                Sequence = 3,
+                OccurredAt = previous.OccurredAt,
+                Type = AuditEventType.LoginSucceeded,
+                ActorType = AuditActorType.User,
+                ActorId = "intruder",
+                PreviousHash = previous.Hash,
+                Hash = "",
                 HashVersion = AuditHasher.CurrentVersion,
             };
             forged.Hash = AuditHasher.Compute(forged);

@@ -67,12 +67,14 @@ public sealed class FirstRunChecklistTests
         Assert.False(state.HasToken);
         Assert.Null(await StateAsync(app, false, Caller(project, "auditor", OrganizationRole.Auditor)));
 
-        // "Get a token now" counts: a test token is a token this organization issued.
-        var user = await TestUsers.CreateAsync(app);
+        // "Get a token now" counts: a test token is a token this organization issued (minted by its Owner, a real
+        // member: the service checks the caller's membership).
         using (var scope = app.Services.CreateScope())
         {
+            var owner = await scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Portal.Data.Identity.PortalUser>>()
+                .FindByEmailAsync(project.Org.OwnerEmail);
             var minted = await scope.ServiceProvider.GetRequiredService<TestTokens>().MintAsync(
-                Caller(project, user.Id, OrganizationRole.Owner), project.ProjectId, new MintTestToken("rtc", "demo", 42, null, "publisher", null), Ct);
+                Caller(project, owner!.Id, OrganizationRole.Owner), project.ProjectId, new MintTestToken("rtc", "demo", 42, null, "publisher", null), Ct);
             Assert.True(minted.Ok, minted.Error?.Message);
         }
         Assert.Null(await StateAsync(app, false, admin));

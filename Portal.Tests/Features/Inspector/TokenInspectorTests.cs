@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Organizations;
 using Portal.Features.Audit;
@@ -9,7 +8,6 @@ using Portal.Features.Organizations;
 using Portal.Features.TokenIssuance;
 using Portal.Tests.Infrastructure;
 using Portal.Tokens;
-using Portal.Tokens.Legacy;
 using Portal.Tokens.Services;
 
 namespace Portal.Tests.Features.Inspector;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
@@ -14,7 +15,13 @@ namespace Portal.Tests.Features.Tenancy;
 /// afterwards the victim's data is byte-for-byte what it was.
 public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<PortalAppFactory>
 {
-    private sealed record Route(HttpMethod Method, string Path, object? Body, bool IsWrite);
+    /// One row of the matrix: the route's pattern as the app maps it (`template`), and a concrete call of it.
+    private sealed record Route(HttpMethod Method, string Template, string Path, object? Body, bool IsWrite);
+
+    /// The ids of one organization's things that the routes take.
+    private sealed record Ids(string Org, Guid Project, Guid Active, Guid Staged, Guid Member, Guid Invitation, Guid Key, JsonElement Policy);
+
+    private const string OrgScope = "/api/v1/orgs/{orgId}";
 
     [Fact]
     public async Task EveryRoute_WithAnotherOrganizationsIds_BehavesAsIfTheyDidNotExist()
@@ -23,49 +30,79 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         var attacker = await ApiActors.OrganizationAsync(app, admin, "Attacker Inc");
         var victim = await ApiActors.OrganizationAsync(app, admin, "Victim Ltd");
         var (victimAuditor, _) = await ApiActors.MemberAsync(app, victim.Owner, victim.Id, "Auditor");
-        var project = (await (await victim.Owner.PostAsJsonAsync($"{victim.Path}/projects", new { name = "Secret project", appId = ApiActors.NewAppId() }))
-            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var active = (await (await victim.Owner.PostAsJsonAsync($"{victim.Path}/projects/{project}/certificates", new { activation = "Now" }))
-            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var staged = (await (await victim.Owner.PostAsJsonAsync($"{victim.Path}/projects/{project}/certificates", new { activation = "Staged" }))
-            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var member = (await (await victim.Owner.GetAsync($"{victim.Path}/members")).JsonAsync(HttpStatusCode.OK))
-            .EnumerateArray().First().GetProperty("id").GetGuid();
-        var policy = JsonDocument.Parse(await victim.Owner.GetStringAsync($"{victim.Path}/projects/{project}/policy")).RootElement;
-        var attackerProject = (await (await attacker.Owner.PostAsJsonAsync($"{attacker.Path}/projects", new { name = "Mine", appId = ApiActors.NewAppId() }))
-            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        var before = await SnapshotAsync(victim, project);
+        var theirs = await IdsAsync(victim, "Secret project");
+        var mine = await IdsAsync(attacker, "Mine");
+        var before = await SnapshotAsync(victim, theirs.Project);
 
-        var routes = RoutesFor(victim.Path, project, active, staged, member, policy);
-        // The attacker's own organization path combined with the victim's project and certificate ids.
-        var mixed = RoutesFor(attacker.Path, project, active, staged, Guid.NewGuid(), policy)
-            .Where(r => r.Path.Contains("/projects/") || r.Path.Contains("projectId=")).ToList();
-        // And the attacker's own project with the victim's certificate ids.
-        var mixedCertificates = RoutesFor(attacker.Path, attackerProject, active, staged, Guid.NewGuid(), policy)
-            .Where(r => r.Path.Contains(active.ToString()) || r.Path.Contains(staged.ToString())).ToList();
+        var routes = RoutesFor(theirs);
+        // The attacker's own organization path with the victim's ids of things inside it: its projects, certificates,
+        // keys, members and invitations.
+        var victimIds = new[] { theirs.Project, theirs.Active, theirs.Staged, theirs.Member, theirs.Invitation, theirs.Key }.Select(id => id.ToString()).ToArray();
+        var mixed = RoutesFor(mine with { Project = theirs.Project })
+            .Concat(RoutesFor(mine with { Active = theirs.Active, Staged = theirs.Staged, Member = theirs.Member, Invitation = theirs.Invitation, Key = theirs.Key }))
+            .Where(r => victimIds.Any(r.Path.Contains)).DistinctBy(r => (r.Method, r.Path)).ToList();
         var anonymous = app.CreateClient();
-        var tried = 0;
 
-        foreach (var route in routes.Concat(mixed).Concat(mixedCertificates))
-        {
+        foreach (var route in routes.Concat(mixed))
             await ProblemAssert.IsProblemAsync(await SendAsync(attacker.Owner, route), HttpStatusCode.NotFound, "not_found");
-            tried++;
-        }
         foreach (var route in routes)
         {
             await ProblemAssert.IsProblemAsync(await SendAsync(anonymous, route), HttpStatusCode.Unauthorized, "unauthorized");
-            tried++;
             if (!route.IsWrite) continue;
             var response = await SendAsync(victimAuditor, route);
             Assert.True(response.StatusCode == HttpStatusCode.Forbidden, $"{route.Method} {route.Path}: {(int)response.StatusCode}");
-            tried++;
         }
 
-        Assert.Equal(96, tried); // 48 as a stranger, 32 anonymous, 16 writes as the victim's Auditor
-        Assert.Equal(before, await SnapshotAsync(victim, project));
+        Assert.Equal(before, await SnapshotAsync(victim, theirs.Project));
         await using var db = await app.Services.GetRequiredService<IDbContextFactory<PortalDbContext>>().CreateDbContextAsync(TestContext.Current.CancellationToken);
         Assert.True(await db.AuditEvents.CountAsync(e => e.Type == AuditEventType.CrossOrganizationAccessRefused && e.OrganizationId == victim.Id,
             TestContext.Current.CancellationToken) >= routes.Count);
+    }
+
+    /// The matrix is read against the routes the app maps: a route under an organization without a row fails here,
+    /// so a new route cannot go untested by the stranger, anonymous and Auditor calls above.
+    [Fact]
+    public void EveryRouteUnderAnOrganization_HasARowInTheMatrix()
+    {
+        var mapped = OrganizationRoutes(app);
+        var dummy = JsonDocument.Parse("{}").RootElement;
+        var rows = RoutesFor(new Ids("/api/v1/orgs/x", Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, dummy))
+            .Select(r => $"{r.Method} {r.Template}").ToHashSet();
+        Assert.True(mapped.Count > 30, string.Join("\n", mapped));
+        var missing = mapped.Except(rows).Order().ToList();
+        Assert.True(missing.Count == 0, "routes without a row in the isolation matrix:\n" + string.Join("\n", missing));
+        var stale = rows.Except(mapped).Order().ToList();
+        Assert.True(stale.Count == 0, "rows for routes the app no longer maps:\n" + string.Join("\n", stale));
+    }
+
+    /// `METHOD /api/v1/orgs/{orgId}/...` for every endpoint under an organization, route constraints left out.
+    internal static HashSet<string> OrganizationRoutes(PortalAppFactory app)
+    {
+        app.CreateClient();
+        return app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api/v1/orgs/{orgId", StringComparison.Ordinal) == true)
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)}"))
+            .ToHashSet();
+    }
+
+    private static string Normalize(string pattern) => System.Text.RegularExpressions.Regex.Replace(pattern.TrimEnd('/'), @"\{(\w+):[^}]+\}", "{$1}");
+
+    private async Task<Ids> IdsAsync(TestOrg org, string name)
+    {
+        var project = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects", new { name, appId = ApiActors.NewAppId() }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var active = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects/{project}/certificates", new { activation = "Now" }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var staged = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects/{project}/certificates", new { activation = "Staged" }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var member = (await (await org.Owner.GetAsync($"{org.Path}/members")).JsonAsync(HttpStatusCode.OK))
+            .EnumerateArray().First().GetProperty("id").GetGuid();
+        var invitation = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/invitations", new { email = $"pending-{Guid.NewGuid():N}@example.test", role = "Admin" }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        var key = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects/{project}/api-keys", new { name = "server", kind = "secret", scopes = new[] { "rtc" } }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("info").GetProperty("id").GetGuid();
+        var policy = JsonDocument.Parse(await org.Owner.GetStringAsync($"{org.Path}/projects/{project}/policy")).RootElement;
+        return new Ids(org.Path, project, active, staged, member, invitation, key, policy);
     }
 
     [Fact]
@@ -78,43 +115,53 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         Assert.Equal(a.Id, Assert.Single(list.EnumerateArray()).GetProperty("id").GetGuid());
     }
 
-    private static List<Route> RoutesFor(string org, Guid project, Guid active, Guid staged, Guid member, JsonElement policy)
+    private static List<Route> RoutesFor(Ids ids)
     {
-        var p = $"{org}/projects/{project}";
+        var org = ids.Org;
+        var p = $"{org}/projects/{ids.Project}";
+        const string P = OrgScope + "/projects/{projectId}";
+        Route Row(HttpMethod method, string template, string path, object? body = null) =>
+            new(method, template, path, body, method != HttpMethod.Get);
         return
         [
-            new(HttpMethod.Get, org, null, false),
-            new(HttpMethod.Patch, org, new { name = "pwned" }, true),
-            new(HttpMethod.Get, $"{org}/members", null, false),
-            new(HttpMethod.Patch, $"{org}/members/{member}", new { role = "Admin" }, true),
-            new(HttpMethod.Delete, $"{org}/members/{member}", null, true),
-            new(HttpMethod.Get, $"{org}/invitations", null, false),
-            new(HttpMethod.Post, $"{org}/invitations", new { email = "mole@example.test", role = "Owner" }, true),
-            new(HttpMethod.Post, $"{org}/join", null, true),
-            new(HttpMethod.Get, $"{org}/projects", null, false),
-            new(HttpMethod.Post, $"{org}/projects", new { name = "planted", appId = ApiActors.NewAppId() }, true),
-            new(HttpMethod.Get, p, null, false),
-            new(HttpMethod.Patch, p, new { name = "pwned", status = "Disabled" }, true),
-            new(HttpMethod.Delete, p, null, true),
-            new(HttpMethod.Get, $"{p}/certificates", null, false),
-            new(HttpMethod.Post, $"{p}/certificates", new { certificate = ApiActors.NewCertificate(), activation = "Now" }, true),
-            new(HttpMethod.Post, $"{p}/certificates/{staged}/promote", null, true),
-            new(HttpMethod.Post, $"{p}/certificates/rotate", null, true),
-            new(HttpMethod.Delete, $"{p}/certificates/{active}", null, true),
-            new(HttpMethod.Post, $"{p}/certificates/{active}/reveal", new { password = TestUsers.Password }, true),
-            new(HttpMethod.Get, $"{p}/policy", null, false),
-            new(HttpMethod.Put, $"{p}/policy", policy, true),
-            new(HttpMethod.Get, $"{p}/usage", null, false),
-            new(HttpMethod.Get, $"{org}/usage?projectId={project}", null, false),
-            new(HttpMethod.Get, $"{org}/usage", null, false),
-            new(HttpMethod.Get, $"{org}/usage.csv", null, false),
-            new(HttpMethod.Get, $"{org}/reports", null, false),
-            new(HttpMethod.Get, $"{org}/reports/2026-01-01", null, false),
-            new(HttpMethod.Get, $"{org}/reports/2026-01-01/csv", null, false),
-            new(HttpMethod.Get, $"{org}/notifications", null, false),
-            new(HttpMethod.Put, $"{org}/notifications", new { webhookUrl = "https://attacker.example/hook" }, true),
-            new(HttpMethod.Post, $"{org}/notifications/test", null, true),
-            new(HttpMethod.Get, $"{org}/notifications/deliveries", null, false),
+            Row(HttpMethod.Get, OrgScope, org),
+            Row(HttpMethod.Patch, OrgScope, org, new { name = "pwned" }),
+            Row(HttpMethod.Get, OrgScope + "/members", $"{org}/members"),
+            Row(HttpMethod.Patch, OrgScope + "/members/{memberId}", $"{org}/members/{ids.Member}", new { role = "Admin" }),
+            Row(HttpMethod.Delete, OrgScope + "/members/{memberId}", $"{org}/members/{ids.Member}"),
+            Row(HttpMethod.Get, OrgScope + "/invitations", $"{org}/invitations"),
+            Row(HttpMethod.Post, OrgScope + "/invitations", $"{org}/invitations", new { email = "mole@example.test", role = "Owner" }),
+            Row(HttpMethod.Delete, OrgScope + "/invitations/{invitationId}", $"{org}/invitations/{ids.Invitation}"),
+            Row(HttpMethod.Post, OrgScope + "/join", $"{org}/join"),
+            Row(HttpMethod.Get, OrgScope + "/projects", $"{org}/projects"),
+            Row(HttpMethod.Post, OrgScope + "/projects", $"{org}/projects", new { name = "planted", appId = ApiActors.NewAppId() }),
+            Row(HttpMethod.Get, P, p),
+            Row(HttpMethod.Patch, P, p, new { name = "pwned", status = "Disabled" }),
+            Row(HttpMethod.Delete, P, p),
+            Row(HttpMethod.Get, P + "/certificates", $"{p}/certificates"),
+            Row(HttpMethod.Post, P + "/certificates", $"{p}/certificates", new { certificate = ApiActors.NewCertificate(), activation = "Now" }),
+            Row(HttpMethod.Post, P + "/certificates/{certificateId}/promote", $"{p}/certificates/{ids.Staged}/promote"),
+            Row(HttpMethod.Post, P + "/certificates/rotate", $"{p}/certificates/rotate"),
+            Row(HttpMethod.Delete, P + "/certificates/{certificateId}", $"{p}/certificates/{ids.Active}"),
+            Row(HttpMethod.Post, P + "/certificates/{certificateId}/reveal", $"{p}/certificates/{ids.Active}/reveal", new { password = TestUsers.Password }),
+            Row(HttpMethod.Get, P + "/policy", $"{p}/policy"),
+            Row(HttpMethod.Put, P + "/policy", $"{p}/policy", ids.Policy),
+            Row(HttpMethod.Get, P + "/api-keys", $"{p}/api-keys"),
+            Row(HttpMethod.Post, P + "/api-keys", $"{p}/api-keys", new { name = "planted", kind = "secret", scopes = new[] { "rtc" } }),
+            Row(HttpMethod.Delete, P + "/api-keys/{keyId}", $"{p}/api-keys/{ids.Key}"),
+            Row(HttpMethod.Get, P + "/usage", $"{p}/usage"),
+            Row(HttpMethod.Get, OrgScope + "/usage", $"{org}/usage?projectId={ids.Project}"),
+            Row(HttpMethod.Get, OrgScope + "/usage", $"{org}/usage"),
+            Row(HttpMethod.Get, OrgScope + "/usage.csv", $"{org}/usage.csv"),
+            Row(HttpMethod.Get, OrgScope + "/reports", $"{org}/reports"),
+            Row(HttpMethod.Get, OrgScope + "/reports/{date}", $"{org}/reports/2026-01-01"),
+            Row(HttpMethod.Get, OrgScope + "/reports/{date}/csv", $"{org}/reports/2026-01-01/csv"),
+            Row(HttpMethod.Get, OrgScope + "/notifications", $"{org}/notifications"),
+            Row(HttpMethod.Put, OrgScope + "/notifications", $"{org}/notifications", new { webhookUrl = "https://attacker.example/hook" }),
+            Row(HttpMethod.Post, OrgScope + "/notifications/test", $"{org}/notifications/test"),
+            Row(HttpMethod.Get, OrgScope + "/notifications/deliveries", $"{org}/notifications/deliveries"),
+            Row(HttpMethod.Get, OrgScope + "/audit", $"{org}/audit"),
+            Row(HttpMethod.Get, OrgScope + "/audit/export", $"{org}/audit/export"),
         ];
     }
 
@@ -131,7 +178,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         {
             victim.Path, $"{victim.Path}/members", $"{victim.Path}/invitations", $"{victim.Path}/projects",
             $"{victim.Path}/projects/{project}", $"{victim.Path}/projects/{project}/certificates", $"{victim.Path}/projects/{project}/policy",
-            $"{victim.Path}/notifications", $"{victim.Path}/notifications/deliveries",
+            $"{victim.Path}/projects/{project}/api-keys", $"{victim.Path}/notifications", $"{victim.Path}/notifications/deliveries",
         };
         var bodies = new List<string>();
         foreach (var path in parts) bodies.Add(await victim.Owner.GetStringAsync(path));

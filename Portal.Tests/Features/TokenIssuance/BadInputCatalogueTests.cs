@@ -1,5 +1,8 @@
 using System.Net;
 using System.Text;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.TokenIssuance;
@@ -194,7 +197,40 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Fixture fixtur
         { "rtm bad user", "rtm/%20x", 400, "rtm_user_invalid" },
         { "expiry 0", "rtc/c/publisher/uid/1?expiry=0", 400, "expire_out_of_range" },
         { "expiry text", "rtc/c/publisher/uid/1?expiry=ten", 400, "parameter_invalid" },
+        { "rte bad role", "rte/c/owner/uid/1", 400, "role_invalid" },
+        { "rte uid text", "rte/c/publisher/uid/x", 400, "uid_out_of_range" },
     };
+
+    private const string GetTokenPath = "getToken";
+
+    /// Routes that take no input worth a bad-input row (a fixed answer).
+    private static readonly string[] NoInput = ["GET /api/v1/ping", "GET /compat/{projectId}/ping"];
+
+    /// The catalogue is read against the token routes the app maps: a token or drop-in route without a bad-input row
+    /// fails here.
+    [Fact]
+    public void EveryTokenRoute_HasRowsInTheCatalogue()
+    {
+        fixture.App.CreateClient();
+        var routes = fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText is { } raw && (raw.StartsWith("/api/v1/tokens", StringComparison.Ordinal) || raw.StartsWith("/compat/", StringComparison.Ordinal)))
+            .SelectMany(e => (e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods ?? []).Where(m => m != "OPTIONS")
+                .Select(m => (Method: m, Template: Regex.Replace(e.RoutePattern.RawText!, @"\{(\w+):[^}]+\}", "{$1}"))))
+            .Where(r => !NoInput.Contains($"{r.Method} {r.Template}"))
+            .ToList();
+        var rows = new List<(string Method, string Path)> { ("POST", "/api/v1/tokens/rtc"), ("POST", $"/compat/{{projectId}}/{GetTokenPath}") };
+        rows.AddRange(Rows(OtherRequests).Select(r => ("POST", (string)r[1]!)));
+        rows.AddRange(Rows(CompatQueries).Select(r => ("GET", "/compat/{projectId}/" + ((string)r[1]!).Split('?')[0])));
+        var uncovered = routes.Where(route => !rows.Any(row => row.Method == route.Method && Matches(route.Template, row.Path)))
+            .Select(r => $"{r.Method} {r.Template}").Distinct().Order().ToList();
+        Assert.True(routes.Count > 5, string.Join("\n", routes));
+        Assert.True(uncovered.Count == 0, "token routes without a bad-input row:\n" + string.Join("\n", uncovered));
+    }
+
+    private static IEnumerable<object?[]> Rows(IEnumerable<ITheoryDataRow> data) => data.Select(r => r.GetData());
+
+    private static bool Matches(string template, string path) =>
+        path == template || Regex.IsMatch(path, "^" + Regex.Replace(Regex.Escape(template), @"\\\{\w+}", "[^/]+") + "$");
 
     [Theory]
     [MemberData(nameof(CompatQueries))]
@@ -211,7 +247,7 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Fixture fixtur
     public async Task CompatGetToken_WithBadBodies_IsRefused()
     {
         var client = fixture.Project.Client(fixture.Key);
-        var root = $"/compat/{fixture.Project.ProjectId}/getToken";
+        var root = $"/compat/{fixture.Project.ProjectId}/{GetTokenPath}";
         await ProblemAssert.IsProblemAsync(await client.PostAsync(root, new StringContent("""{"tokenType":"video"}""", Encoding.UTF8, "application/json")),
             HttpStatusCode.BadRequest, "token_type_invalid");
         await ProblemAssert.IsProblemAsync(await client.PostAsync(root, new StringContent("""{"tokenType":"rtc","channel":"c","uid":5}""", Encoding.UTF8, "application/json")),

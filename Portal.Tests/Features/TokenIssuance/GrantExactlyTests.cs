@@ -64,7 +64,7 @@ public sealed class GrantExactlyTests(PortalAppFactory app) : IClassFixture<Port
         // Off by default in the policy.
         await ProblemAssert.IsProblemAsync(await withScope.PostAsJsonAsync("/api/v1/tokens/chat", new { }), HttpStatusCode.Forbidden, "chat_app_not_allowed");
         await project.UpdatePolicyAsync(new { allowChatAppTokens = true });
-        await TokenApiTests.WaitForCacheAsync();
+        await TokenApiTests.WaitForCacheAsync(app);
 
         await ProblemAssert.IsProblemAsync(await chatOnly.PostAsJsonAsync("/api/v1/tokens/chat", new { }), HttpStatusCode.Forbidden, "scope_missing");
         await ProblemAssert.IsProblemAsync(await publishable.PostAsJsonAsync("/api/v1/tokens/chat", new { }), HttpStatusCode.Forbidden,
@@ -97,7 +97,8 @@ public sealed class GrantExactlyTests(PortalAppFactory app) : IClassFixture<Port
     {
         var project = await TokenProject.CreateAsync(app, policyChanges: new
         {
-            allowedServices = new[] { "rtc", "rtm", "chat", "legacy006" }, allowUidWildcard = true,
+            allowedServices = new[] { "rtc", "rtm", "chat", "legacy006" },
+            allowUidWildcard = true,
         });
         var client = project.Client((await project.KeyAsync()).Key);
         var issued = await (await client.PostAsJsonAsync("/api/v1/tokens/rtc", new { channel = "room-0", uid = 0, format = "006" })).JsonAsync(HttpStatusCode.OK);

@@ -1,10 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json;
 using Portal.Tests.Infrastructure;
 using Portal.Tokens;
 using Portal.Tokens.Inspection;
-using Portal.Tokens.Legacy;
 using Portal.Tokens.Services;
 
 namespace Portal.Tests.Features.TokenIssuance;
@@ -48,7 +46,10 @@ public sealed class TokenApiTests(PortalAppFactory app) : IClassFixture<PortalAp
 
         var custom = await (await client.PostAsJsonAsync("/api/v1/tokens/rtc", new
         {
-            channel = "room-2", account = "alice", expireSeconds = 900, rtmUserId = "alice-rtm",
+            channel = "room-2",
+            account = "alice",
+            expireSeconds = 900,
+            rtmUserId = "alice-rtm",
             privileges = new { join = 900, publishAudio = 300, publishVideo = 0, publishData = 0 },
         })).JsonAsync(HttpStatusCode.OK);
         var parsed = AccessToken2.Parse(custom.GetProperty("token").GetString()!);
@@ -86,7 +87,7 @@ public sealed class TokenApiTests(PortalAppFactory app) : IClassFixture<PortalAp
         await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/v1/tokens/rtc", new { channel = "c", uid = 1, expireSeconds = 7201 }),
             HttpStatusCode.BadRequest, "expire_exceeds_policy");
         await project.UpdatePolicyAsync(new { aboveMaximum = "Clamp" });
-        await WaitForCacheAsync();
+        await WaitForCacheAsync(app);
         var clamped = await (await client.PostAsJsonAsync("/api/v1/tokens/rtc", new { channel = "c", uid = 1, expireSeconds = 86_400 })).JsonAsync(HttpStatusCode.OK);
         Assert.True(clamped.GetProperty("clamped").GetBoolean());
         Assert.Equal(7200, clamped.GetProperty("expireSeconds").GetInt64());
@@ -97,8 +98,11 @@ public sealed class TokenApiTests(PortalAppFactory app) : IClassFixture<PortalAp
     {
         var project = await TokenProject.CreateAsync(app, policyChanges: new
         {
-            allowedServices = new[] { "rtc" }, allowedRoles = new[] { "subscriber" }, defaultRole = "Subscriber",
-            allowStringAccounts = false, channelPrefixes = new[] { "room-" },
+            allowedServices = new[] { "rtc" },
+            allowedRoles = new[] { "subscriber" },
+            defaultRole = "Subscriber",
+            allowStringAccounts = false,
+            channelPrefixes = new[] { "room-" },
         });
         var client = project.Client((await project.KeyAsync()).Key);
         async Task Refused(string path, object body, HttpStatusCode status, string code) =>
@@ -126,7 +130,7 @@ public sealed class TokenApiTests(PortalAppFactory app) : IClassFixture<PortalAp
         await ProblemAssert.IsProblemAsync(await project.Client().PostAsJsonAsync("/api/v1/tokens/rtc", body), HttpStatusCode.Unauthorized, "api_key_missing");
         await ProblemAssert.IsProblemAsync(await project.Client("sk_live_unknown").PostAsJsonAsync("/api/v1/tokens/rtc", body), HttpStatusCode.Unauthorized, "api_key_invalid");
         await ProblemAssert.IsProblemAsync(await project.Client(rtcOnly).PostAsJsonAsync("/api/v1/tokens/rtm", new { userId = "u" }), HttpStatusCode.Forbidden, "scope_missing");
-        await WaitForCacheAsync();
+        await WaitForCacheAsync(app);
         await ProblemAssert.IsProblemAsync(await project.Client(revoked).PostAsJsonAsync("/api/v1/tokens/rtc", body), HttpStatusCode.Unauthorized, "api_key_revoked");
 
         var viaHeader = project.Client();
@@ -213,10 +217,10 @@ public sealed class TokenApiTests(PortalAppFactory app) : IClassFixture<PortalAp
         var client = project.Client((await project.KeyAsync()).Key);
         var ring = await (await project.Org.Owner.GetAsync($"{project.Path}/certificates")).JsonAsync(HttpStatusCode.OK);
         (await project.Org.Owner.DeleteAsync($"{project.Path}/certificates/{ring[0].GetProperty("id").GetGuid()}")).EnsureSuccessStatusCode();
-        await WaitForCacheAsync();
+        await WaitForCacheAsync(app);
         await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/v1/tokens/rtc", new { channel = "c", uid = 1 }), HttpStatusCode.Conflict, "no_active_certificate");
         (await project.Org.Owner.PatchAsJsonAsync(project.Path, new { status = "Disabled" })).EnsureSuccessStatusCode();
-        await WaitForCacheAsync();
+        await WaitForCacheAsync(app);
         await ProblemAssert.IsProblemAsync(await client.PostAsJsonAsync("/api/v1/tokens/rtc", new { channel = "c", uid = 1 }), HttpStatusCode.Forbidden, "project_disabled");
     }
 
@@ -232,7 +236,7 @@ public sealed class TokenApiTests(PortalAppFactory app) : IClassFixture<PortalAp
         Assert.Equal("Active", ok.GetProperty("certificate").GetProperty("state").GetString());
 
         (await project.Org.Owner.PostAsync($"{project.Path}/certificates/rotate", null)).EnsureSuccessStatusCode();
-        await WaitForCacheAsync();
+        await WaitForCacheAsync(app);
         var afterRotation = await (await client.PostAsJsonAsync("/api/v1/tokens/verify", new { token })).JsonAsync(HttpStatusCode.OK);
         Assert.True(afterRotation.GetProperty("valid").GetBoolean());
         Assert.Equal("Previous", afterRotation.GetProperty("certificate").GetProperty("state").GetString());
@@ -245,5 +249,8 @@ public sealed class TokenApiTests(PortalAppFactory app) : IClassFixture<PortalAp
     }
 
     /// The issuance cache is cleared within a second of a change (CacheStampPoller); allow a margin.
-    internal static Task WaitForCacheAsync() => Task.Delay(TimeSpan.FromSeconds(1.5));
+    /// The cache reflects every change made so far: one poll of the cache stamp now, instead of waiting for the next tick.
+    internal static Task WaitForCacheAsync(PortalAppFactory app) =>
+        Microsoft.Extensions.DependencyInjection.ServiceProviderServiceExtensions.GetRequiredService<Portal.Features.TokenIssuance.CacheStampPoller>(app.Services)
+            .PollOnceAsync(TestContext.Current.CancellationToken);
 }

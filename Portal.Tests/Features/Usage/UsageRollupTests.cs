@@ -36,8 +36,13 @@ public sealed class UsageRollupTests(UsageRollupTests.Factory app) : IClassFixtu
                     foreach (var outcome in new[] { "issued", "rate_limited", "channel_not_allowed" })
                         db.UsageCounters.Add(new UsageCounter
                         {
-                            OrganizationId = project.Org.Id, ProjectId = project.ProjectId, ApiKeyId = key, Service = service,
-                            Day = UsageDays.Of(today.AddDays(-d)), Outcome = outcome, Count = 1 + (n++ * 7919 % 97),
+                            OrganizationId = project.Org.Id,
+                            ProjectId = project.ProjectId,
+                            ApiKeyId = key,
+                            Service = service,
+                            Day = UsageDays.Of(today.AddDays(-d)),
+                            Outcome = outcome,
+                            Count = 1 + (n++ * 7919 % 97),
                         });
         await db.SaveChangesAsync();
         return project;

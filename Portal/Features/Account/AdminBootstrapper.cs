@@ -57,7 +57,10 @@ public sealed class AdminBootstrapper(
         var generated = string.IsNullOrEmpty(password);
         var user = new PortalUser
         {
-            UserName = email, Email = email, EmailConfirmed = true, CreatedAt = clock.GetUtcNow(),
+            UserName = email,
+            Email = email,
+            EmailConfirmed = true,
+            CreatedAt = clock.GetUtcNow(),
             MustChangePassword = generated,
         };
         password = generated ? GeneratePassword() : password!;

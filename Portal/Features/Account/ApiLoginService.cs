@@ -25,7 +25,8 @@ public sealed class ApiLoginService(
         {
             var minutes = Math.Max(1, (int)Math.Ceiling(wait.TotalMinutes));
             return Refused(429, "too_many_login_attempts",
-                $"Too many failed sign-ins from your network: try again in {minutes} minute{(minutes == 1 ? "" : "s")}. No password was checked.") with { RetryAfter = wait };
+                $"Too many failed sign-ins from your network: try again in {minutes} minute{(minutes == 1 ? "" : "s")}. No password was checked.") with
+            { RetryAfter = wait };
         }
 
         var user = await users.FindByEmailAsync(request.Email.Trim());

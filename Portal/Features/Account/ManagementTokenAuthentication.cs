@@ -1,12 +1,10 @@
 using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Portal.Api;
 using Portal.Data;
-using Portal.Data.Identity;
 using Portal.Features.Audit;
 
 namespace Portal.Features.Account;
@@ -43,8 +41,10 @@ public sealed class ManagementTokenAuthenticationHandler(
             await db.SaveChangesAsync(Context.RequestAborted);
         }
 
-        var roles = await (from ur in db.UserRoles join r in db.Roles on ur.RoleId equals r.Id
-                           where ur.UserId == user.Id select r.Name).ToListAsync(Context.RequestAborted);
+        var roles = await (from ur in db.UserRoles
+                           join r in db.Roles on ur.RoleId equals r.Id
+                           where ur.UserId == user.Id
+                           select r.Name).ToListAsync(Context.RequestAborted);
         var claims = new List<Claim>
         {
             new(ClaimTypes.NameIdentifier, user.Id),

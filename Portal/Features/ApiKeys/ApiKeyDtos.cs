@@ -28,7 +28,11 @@ public static class ApiKeyScopeNames
 
     public static ApiKeyScopes Parse(string name) => name switch
     {
-        "rtc" => ApiKeyScopes.Rtc, "rtm" => ApiKeyScopes.Rtm, "chat" => ApiKeyScopes.Chat, "chat_app" => ApiKeyScopes.ChatApp, "verify" => ApiKeyScopes.Verify,
+        "rtc" => ApiKeyScopes.Rtc,
+        "rtm" => ApiKeyScopes.Rtm,
+        "chat" => ApiKeyScopes.Chat,
+        "chat_app" => ApiKeyScopes.ChatApp,
+        "verify" => ApiKeyScopes.Verify,
         _ => ApiKeyScopes.None,
     };
 }

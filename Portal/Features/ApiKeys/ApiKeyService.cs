@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data;
 using Portal.Data.ApiKeys;
 using Portal.Data.Audit;
@@ -29,7 +29,7 @@ public sealed class ApiKeyService(OrganizationAccess access, TenantDb tenants, A
     {
         if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
-        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct)) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct)) return await lookup.NotFoundAsync(caller, projectId, ct);
         var keys = await db.ApiKeys.AsNoTracking().Where(k => k.ProjectId == projectId).ToListAsync(ct);
         var now = clock.GetUtcNow();
         return keys.OrderByDescending(k => k.CreatedAt).Select(k => ApiKeyDto.From(k, now)).ToList();
@@ -42,7 +42,7 @@ public sealed class ApiKeyService(OrganizationAccess access, TenantDb tenants, A
         if (error is not null) return error;
 
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
-        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct)) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct)) return await lookup.NotFoundAsync(caller, projectId, ct);
         var secret = ApiKeySecrets.New(key!.Kind);
         key.Id = Guid.NewGuid();
         key.ProjectId = projectId;
@@ -109,10 +109,15 @@ public sealed class ApiKeyService(OrganizationAccess access, TenantDb tenants, A
 
         return (new ApiKey
         {
-            Name = name, Kind = kind.Value, Prefix = "", SecretHash = [],
+            Name = name,
+            Kind = kind.Value,
+            Prefix = "",
+            SecretHash = [],
             Scopes = scopeNames.Aggregate(ApiKeyScopes.None, (s, n) => s | ApiKeyScopeNames.Parse(n)),
-            AllowedOrigins = LineList.Join(origins), ChannelPrefixes = LineList.Join(prefixes),
-            RateLimitPerMinute = rate.PerMinute, ExpiresAt = input.ExpiresAt,
+            AllowedOrigins = LineList.Join(origins),
+            ChannelPrefixes = LineList.Join(prefixes),
+            RateLimitPerMinute = rate.PerMinute,
+            ExpiresAt = input.ExpiresAt,
         }, null);
     }
 

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Portal.Api;
+using Portal.Common;
 using Portal.Features.Account;
 using Portal.Features.Organizations;
 
@@ -23,15 +24,15 @@ public static class AuditEndpoints
         platform.MapGet("", (HttpContext http, AuditSearch search, AuditActorAccessor actors, CancellationToken ct) =>
             AuditScope.Platform(http.User, actors.Current()) switch
             {
-                { Ok: true } scope => PageAsync(http, scope.Value!, search, ct),
-                var refused => Task.FromResult<IResult>(refused.Error!.ToProblem()), // 403 platform_admin_required
+                { Ok: true } scope => PageAsync(http, scope.Value, search, ct),
+                var refused => Task.FromResult<IResult>(refused.Error.ToProblem()), // 403 platform_admin_required
             })
             .WithSummary("Platform administrators: the whole audit log, with the same filters and paging.");
         platform.MapGet("/export", (HttpContext http, AuditExport export, AuditActorAccessor actors, CancellationToken ct) =>
             AuditScope.Platform(http.User, actors.Current()) switch
             {
-                { Ok: true } scope => ExportAsync(http, scope.Value!, export, ct),
-                var refused => Task.FromResult<IResult>(refused.Error!.ToProblem()), // 403 platform_admin_required
+                { Ok: true } scope => ExportAsync(http, scope.Value, export, ct),
+                var refused => Task.FromResult<IResult>(refused.Error.ToProblem()), // 403 platform_admin_required
             })
             .WithSummary("Platform administrators: the whole audit log as a streamed CSV or JSON Lines file.");
 
@@ -42,11 +43,11 @@ public static class AuditEndpoints
             if (Guid.TryParse(http.Request.Query["orgId"], out var orgId))
             {
                 var caller = await access.ResolveAsync(http.User, orgId, ct, allowPlatformAdmin: true);
-                scope = caller.Ok ? AuditScope.For(caller.Value!) : caller.Error!;
+                scope = caller.Ok ? AuditScope.For(caller.Value) : caller.Error;
             }
             else scope = AuditScope.Platform(http.User, actors.Current());
-            if (!scope.Ok) return Results.Text(scope.Error!.Message, "text/plain", statusCode: scope.Error.Status);
-            var result = await ExportAsync(http, scope.Value!, export, ct);
+            if (!scope.Ok) return Results.Text(scope.Error.Message, "text/plain", statusCode: scope.Error.Status);
+            var result = await ExportAsync(http, scope.Value, export, ct);
             return result;
         }).RequireAuthorization().ExcludeFromDescription();
     }
@@ -54,18 +55,18 @@ public static class AuditEndpoints
     private static async Task<IResult> PageAsync(HttpContext http, AuditScope scope, AuditSearch search, CancellationToken ct)
     {
         var filter = AuditFilter.Parse(name => http.Request.Query[name].FirstOrDefault());
-        if (!filter.Ok) return filter.Error!.ToProblem();
-        var page = await search.PageAsync(scope, filter.Value!, ct);
+        if (!filter.Ok) return filter.Error.ToProblem();
+        var page = await search.PageAsync(scope, filter.Value, ct);
         return new PageResult(page);
     }
 
     private static async Task<IResult> ExportAsync(HttpContext http, AuditScope scope, AuditExport export, CancellationToken ct)
     {
         var filter = AuditFilter.Parse(name => http.Request.Query[name].FirstOrDefault());
-        if (!filter.Ok) return filter.Error!.ToProblem();
+        if (!filter.Ok) return filter.Error.ToProblem();
         var format = AuditExport.ParseFormat(http.Request.Query["format"].FirstOrDefault());
-        if (!format.Ok) return format.Error!.ToProblem();
-        return await export.ResultAsync(scope, filter.Value!, format.Value, ct);
+        if (!format.Ok) return format.Error.ToProblem();
+        return await export.ResultAsync(scope, filter.Value, format.Value, ct);
     }
 
     /// `{"items": [event...], "nextCursor": "123" | null}`; events keep their stored details JSON as is.

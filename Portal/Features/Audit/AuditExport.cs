@@ -2,7 +2,7 @@ using System.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.Audit;
 
 namespace Portal.Features.Audit;
@@ -101,7 +101,7 @@ public sealed class AuditExport(AuditSearch search, AuditLog audit, Data.Tenancy
     /// at a time so the export still streams. JSON Lines is the exact, unaltered format.
     private static void Field(StringBuilder line, string? value, bool last = false)
     {
-        Usage.Csv.Cell(line, value);
+        Common.Csv.Cell(line, value);
         line.Append(last ? "\r\n" : ",");
     }
 

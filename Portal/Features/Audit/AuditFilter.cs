@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.Audit;
 
 namespace Portal.Features.Audit;

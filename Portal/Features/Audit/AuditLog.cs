@@ -6,7 +6,7 @@ using Portal.Data.Audit;
 namespace Portal.Features.Audit;
 
 /// The one writer of audit events. Callers make their change on a PortalDbContext and then call
-/// <see cref="SaveAsync"/>, which appends the events and saves everything in one transaction.
+/// <c>SaveAsync</c>, which appends the events and saves everything in one transaction.
 public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
 {
     // One appender at a time per process keeps the chain linear without retries. The unique Sequence index

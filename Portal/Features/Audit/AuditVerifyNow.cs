@@ -13,23 +13,23 @@ public sealed record AuditVerifyState(string JobId, string State, long Checked, 
 /// Any member (Auditors too) may ask: it only reads the chain and appends the result.
 public sealed class AuditVerifyNow(IBackgroundJobClient jobs, JobStorage storage, AuditChain chain, AuditLog audit, TenantDb tenants)
 {
-    private static readonly Lock Gate = new();
-    private static readonly Dictionary<JobStorage, string> Pending = [];
+    // One per app (a singleton): the job waiting or running, so a second click does not start a second walk.
+    private readonly Lock _gate = new();
+    private string? _pending;
 
     /// Enqueues the job, or returns the one already waiting or running (a second click does not start a second walk).
     public async Task<AuditVerifyState> StartAsync(AuditScope scope, CancellationToken ct)
     {
         string jobId;
         var started = false;
-        lock (Gate)
+        lock (_gate)
         {
-            if (!Pending.TryGetValue(storage, out var existing) || IsFinished(existing))
+            if (_pending is null || IsFinished(_pending))
             {
-                existing = jobs.Enqueue<AuditVerifyJob>(j => j.RunAsync(CancellationToken.None));
-                Pending[storage] = existing;
+                _pending = jobs.Enqueue<AuditVerifyJob>(j => j.RunAsync(CancellationToken.None));
                 started = true;
             }
-            jobId = existing;
+            jobId = _pending;
         }
         if (started)
         {

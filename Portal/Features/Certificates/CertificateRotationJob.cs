@@ -1,6 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Audit;
-using Portal.Data.Organizations;
 using Portal.Data.Projects;
 using Portal.Data.Tenancy;
 using Portal.Features.Audit;
@@ -52,7 +51,7 @@ public sealed class CertificateRotationJob(TenantDb tenants, IServiceScopeFactor
         // Every step is conditional on the ring version this run's decision was based on: a run (or replica) that
         // read the ring before another one changed it changes nothing, instead of rotating a second time.
         var version = project.RingVersion;
-        async Task Step(Task<Api.Result<CertificateDto>> change) { if ((await change).Ok) version++; }
+        async Task Step(Task<Common.Result<CertificateDto>> change) { if ((await change).Ok) version++; }
 
         var due = project.Certificates.Where(c => c.State == CertificateState.Staged && c.EffectiveAt <= now).OrderBy(c => c.EffectiveAt).LastOrDefault();
         if (due is not null)

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Projects;
@@ -22,7 +22,7 @@ public sealed class CertificateService(OrganizationAccess access, TenantDb tenan
         if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await db.Projects.AsNoTracking().Include(p => p.Certificates).SingleOrDefaultAsync(p => p.Id == projectId, ct);
-        if (project is null) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;
+        if (project is null) return await lookup.NotFoundAsync(caller, projectId, ct);
         return project.Certificates.OrderByDescending(c => c.CreatedAt).Select(CertificateDto.From).ToList();
     }
 
@@ -47,10 +47,15 @@ public sealed class CertificateService(OrganizationAccess access, TenantDb tenan
                 return ServiceError.Conflict("certificate_duplicate", "This certificate is already in the project's ring.");
             var entry = new ProjectCertificate
             {
-                Id = Guid.NewGuid(), ProjectId = project.Id, OrganizationId = project.OrganizationId,
-                State = CertificateState.Staged, Source = imported ? CertificateSource.Imported : CertificateSource.Generated,
-                ProtectedSecret = secrets.Protect(certificate), Fingerprint = CertificateSecrets.Fingerprint(certificate),
-                CreatedAt = now, EffectiveAt = activation == Activation.Now ? now : input.EffectiveAt,
+                Id = Guid.NewGuid(),
+                ProjectId = project.Id,
+                OrganizationId = project.OrganizationId,
+                State = CertificateState.Staged,
+                Source = imported ? CertificateSource.Imported : CertificateSource.Generated,
+                ProtectedSecret = secrets.Protect(certificate),
+                Fingerprint = CertificateSecrets.Fingerprint(certificate),
+                CreatedAt = now,
+                EffectiveAt = activation == Activation.Now ? now : input.EffectiveAt,
             };
             project.Certificates.Add(entry);
             db.ProjectCertificates.Add(entry);
@@ -103,7 +108,7 @@ public sealed class CertificateService(OrganizationAccess access, TenantDb tenan
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var certificate = await db.ProjectCertificates.AsNoTracking()
             .SingleOrDefaultAsync(c => c.Id == certificateId && c.ProjectId == projectId, ct);
-        if (certificate is null) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;
+        if (certificate is null) return await lookup.NotFoundAsync(caller, projectId, ct);
         if (certificate.ProtectedSecret is null)
             return ServiceError.Conflict("certificate_retired", "A retired certificate's secret was wiped and cannot be revealed.");
         await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.CertificateRevealed, "certificate", certificate.Id.ToString(),
@@ -145,11 +150,11 @@ public sealed class CertificateService(OrganizationAccess access, TenantDb tenan
         if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await lookup.FindTrackedAsync(db, projectId, ct);
-        if (project is null) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;
+        if (project is null) return await lookup.NotFoundAsync(caller, projectId, ct);
         if (ifRingVersion is { } expected && project.RingVersion != expected)
             return RingConflict; // changed since the caller looked (another run or replica got there first)
         var result = change(db, project);
-        if (!result.Ok) return result.Error!;
+        if (!result.Ok) return result.Error;
         project.RingVersion++;
         project.UpdatedAt = clock.GetUtcNow();
         var (certificate, events) = result.Value;

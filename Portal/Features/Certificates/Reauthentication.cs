@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Identity;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.Identity;
 
 namespace Portal.Features.Certificates;

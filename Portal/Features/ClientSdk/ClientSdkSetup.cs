@@ -6,6 +6,9 @@ public static class ClientSdkSetup
 {
     private const string DemoFile = "sdk/demo/index.html";
 
+    /// Nothing to register: the kit is static files (and one route for the demo page).
+    public static WebApplicationBuilder AddClientSdk(this WebApplicationBuilder builder) => builder;
+
     /// A module script from another origin is fetched in CORS mode, so `import("https://portal…/sdk/portal-token.js")`
     /// from a customer's page needs `Access-Control-Allow-Origin`. The files are public and carry no credentials: `*`.
     public static IApplicationBuilder UseClientSdkCors(this IApplicationBuilder app) => app.Use((context, next) =>

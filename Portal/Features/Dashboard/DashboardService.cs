@@ -1,7 +1,7 @@
 using Microsoft.EntityFrameworkCore;
+using Portal.Data.Audit;
 using Portal.Data.Projects;
 using Portal.Data.Tenancy;
-using Portal.Data.Audit;
 using Portal.Features.ApiKeys;
 using Portal.Features.Notifications;
 using Portal.Features.Organizations;

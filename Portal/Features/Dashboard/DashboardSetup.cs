@@ -1,14 +1,12 @@
-using Portal.Features.Inspector;
-
 namespace Portal.Features.Dashboard;
 
 public static class DashboardSetup
 {
-    /// The first-run checklist and what it hands to the token inspector (DashboardService registers with the reports).
-    public static WebApplicationBuilder AddPortalDashboard(this WebApplicationBuilder builder)
+    /// The home page: figures, what needs attention, and the first-run checklist with its hand-off to the inspector.
+    public static WebApplicationBuilder AddDashboard(this WebApplicationBuilder builder)
     {
+        builder.Services.AddScoped<DashboardService>();
         builder.Services.AddScoped<FirstRunChecklist>();
-        builder.Services.AddScoped<InspectorHandoff>();
         return builder;
     }
 }

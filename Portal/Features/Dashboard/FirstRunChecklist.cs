@@ -40,7 +40,9 @@ public sealed class FirstRunChecklist(TenantDb tenants, TimeProvider clock)
         var projects = await db.Projects.AsNoTracking().OrderBy(p => p.CreatedAt).Take(50)
             .Select(p => new
             {
-                p.Id, p.Name, p.AppId,
+                p.Id,
+                p.Name,
+                p.AppId,
                 Certificate = db.ProjectCertificates.Any(c => c.ProjectId == p.Id && c.State == CertificateState.Active),
                 Key = db.ApiKeys.Usable(now).Any(k => k.ProjectId == p.Id && k.Kind == ApiKeyKind.Secret),
             }).ToListAsync(ct);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Portal.Api;
+using Portal.Common;
 using Portal.Features.Certificates;
 using Portal.Features.Organizations;
 using Portal.Features.Projects;
@@ -78,7 +78,7 @@ public sealed class TokenInspector(OrganizationAccess access, IssuanceCache proj
                 findings.Add(new(FindingLevel.Warning, "project_disabled", "The project is disabled in Portal",
                     "Portal issues no new tokens for it; tokens already issued keep working at Agora until they expire."));
             Signature(findings, snapshot, parsed, report, matched, channel, uid, now);
-                if (report is not null) Checks(findings, report, parsed, channel, uid);
+            if (report is not null) Checks(findings, report, parsed, channel, uid);
         }
         Expiry(findings, decoded, now);
         Wildcard(findings, parsed);
@@ -192,27 +192,27 @@ public sealed class TokenInspector(OrganizationAccess access, IssuanceCache proj
         switch (parsed)
         {
             case ParsedAccessToken2 t:
-            {
-                var issued = DateTimeOffset.FromUnixTimeSeconds(t.IssueTs);
-                var services = t.Services.Select(s => new InspectedService(s.Name, ServiceFields(s),
-                    s.Privileges.Select(p => Privilege(PrivilegeNames.For(s, p.Key), p.Value, p.Value == 0 ? null : (long)t.IssueTs + p.Value, nowTs)).ToList())).ToList();
-                return new TokenInspection("007", null, t.AppId, issued, DateTimeOffset.FromUnixTimeSeconds((long)t.ExpiresAtUnix), t.Salt,
-                    [new("Lifetime", $"{t.Expire} s"), new("Signature", t.SignatureHex[..8] + "…")], services, null, false, []);
-            }
+                {
+                    var issued = DateTimeOffset.FromUnixTimeSeconds(t.IssueTs);
+                    var services = t.Services.Select(s => new InspectedService(s.Name, ServiceFields(s),
+                        s.Privileges.Select(p => Privilege(PrivilegeNames.For(s, p.Key), p.Value, p.Value == 0 ? null : (long)t.IssueTs + p.Value, nowTs)).ToList())).ToList();
+                    return new TokenInspection("007", null, t.AppId, issued, DateTimeOffset.FromUnixTimeSeconds((long)t.ExpiresAtUnix), t.Salt,
+                        [new("Lifetime", $"{t.Expire} s"), new("Signature", t.SignatureHex[..8] + "…")], services, null, false, []);
+                }
             case ParsedAccessToken006 t:
-            {
-                var privileges = t.Privileges.Select(p => Privilege(Enum.IsDefined((Privilege006)p.Key) ? ((Privilege006)p.Key).ToString() : $"privilege {p.Key}",
-                    p.Value, p.Value == 0 ? null : p.Value, nowTs)).ToList();
-                var join = t.Privileges.TryGetValue((ushort)Privilege006.JoinChannel, out var j) && j != 0 ? j : (uint?)null;
-                var login = t.Privileges.TryGetValue((ushort)Privilege006.RtmLogin, out var l) && l != 0 ? l : (uint?)null;
-                var ends = new[] { (uint?)t.Ts, join, login }.Where(v => v is not null).Min()!.Value;
-                return new TokenInspection("006", null, t.AppId, null, DateTimeOffset.FromUnixTimeSeconds(ends), t.Salt,
-                    [new("Message valid until", $"{DateTimeOffset.FromUnixTimeSeconds(t.Ts).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"),
+                {
+                    var privileges = t.Privileges.Select(p => Privilege(Enum.IsDefined((Privilege006)p.Key) ? ((Privilege006)p.Key).ToString() : $"privilege {p.Key}",
+                        p.Value, p.Value == 0 ? null : p.Value, nowTs)).ToList();
+                    var join = t.Privileges.TryGetValue((ushort)Privilege006.JoinChannel, out var j) && j != 0 ? j : (uint?)null;
+                    var login = t.Privileges.TryGetValue((ushort)Privilege006.RtmLogin, out var l) && l != 0 ? l : (uint?)null;
+                    var ends = new[] { (uint?)t.Ts, join, login }.Where(v => v is not null).Min()!.Value;
+                    return new TokenInspection("006", null, t.AppId, null, DateTimeOffset.FromUnixTimeSeconds(ends), t.Salt,
+                        [new("Message valid until", $"{DateTimeOffset.FromUnixTimeSeconds(t.Ts).UtcDateTime:yyyy-MM-dd HH:mm:ss} UTC"),
                      new("Channel checksum (CRC-32)", t.CrcChannelName.ToString(CultureInfo.InvariantCulture)),
                      new("Uid checksum (CRC-32)", t.CrcUid.ToString(CultureInfo.InvariantCulture)),
                      new("Signature", t.SignatureHex[..8] + "…")],
-                    [new InspectedService(login is not null && join is null ? "rtm" : "rtc", [], privileges)], null, false, []);
-            }
+                        [new InspectedService(login is not null && join is null ? "rtm" : "rtc", [], privileges)], null, false, []);
+                }
             default:
                 throw new InvalidOperationException("unknown token type");
         }

@@ -2,11 +2,11 @@ using System.Diagnostics;
 using System.Text.Json;
 using Hangfire;
 using Microsoft.EntityFrameworkCore;
-using Portal.Features.Organizations;
 using Portal.Data;
 using Portal.Data.Notifications;
 using Portal.Data.Tenancy;
 using Portal.Features.Audit;
+using Portal.Mail;
 using Portal.Security.Outbound;
 
 namespace Portal.Features.Notifications;
@@ -40,8 +40,14 @@ public sealed class NotificationDeliveryJob(TenantDb tenants, NotificationServic
         var (ok, status, error) = await SendAsync(n, settings, now, ct);
         var attempt = new NotificationAttempt
         {
-            OrganizationId = n.OrganizationId, NotificationId = n.Id, Number = number, At = now, Succeeded = ok, StatusCode = status,
-            Error = error, DurationMs = (int)watch.ElapsedMilliseconds,
+            OrganizationId = n.OrganizationId,
+            NotificationId = n.Id,
+            Number = number,
+            At = now,
+            Succeeded = ok,
+            StatusCode = status,
+            Error = error,
+            DurationMs = (int)watch.ElapsedMilliseconds,
         };
         db.NotificationAttempts.Add(attempt);
         var retry = !ok && number < NotificationOptions.MaxAttempts ? NotificationOptions.RetryDelays[number - 1] : (TimeSpan?)null;

@@ -35,8 +35,15 @@ public sealed class NotificationScanJob(TenantDb tenants, NotificationService no
         foreach (var k in expiring)
             await notifications.RaiseAsync(k.OrganizationId, NotificationEvents.KeyExpiring, $"{k.Id}:{k.ExpiresAt!.Value.UtcTicks}",
                 $"API key {k.Name} expires on {k.ExpiresAt:yyyy-MM-dd HH:mm} UTC",
-                new { apiKeyId = k.Id, projectId = k.ProjectId, name = k.Name, prefix = k.Prefix, expiresAt = k.ExpiresAt,
-                      fix = $"/projects/{k.ProjectId}?tab=api-keys" }, ct);
+                new
+                {
+                    apiKeyId = k.Id,
+                    projectId = k.ProjectId,
+                    name = k.Name,
+                    prefix = k.Prefix,
+                    expiresAt = k.ExpiresAt,
+                    fix = $"/projects/{k.ProjectId}?tab=api-keys"
+                }, ct);
 
         if (await chain.LastVerificationAsync(ct) is { Intact: false } broken)
             foreach (var org in orgs)

@@ -4,13 +4,14 @@ using Hangfire;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Notifications;
 using Portal.Data.Tenancy;
 using Portal.Features.Audit;
 using Portal.Features.Organizations;
+using Portal.Mail;
 using Portal.Security;
 using Portal.Security.Outbound;
 
@@ -29,7 +30,7 @@ public sealed class NotificationService(OrganizationAccess access, TenantDb tena
     {
         var live = await access.LiveAsync(caller, OrgNeed.Member, ct);
         if (!live.Ok) return Dto((NotificationSettings?)null);
-        caller = live.Value!;
+        caller = live.Value;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var dto = Dto(await db.NotificationSettings.AsNoTracking().SingleOrDefaultAsync(ct));
         return caller.CanManage ? dto : dto with { WebhookUrl = null };
@@ -100,8 +101,15 @@ public sealed class NotificationService(OrganizationAccess access, TenantDb tena
             var now = clock.GetUtcNow();
             var notification = new Notification
             {
-                Id = Guid.NewGuid(), OrganizationId = organizationId, Channel = channel, Kind = kind, DedupKey = dedupKey, Subject = subject,
-                Payload = JsonSerializer.Serialize(data, JsonSerializerOptions.Web), CreatedAt = now, NextAttemptAt = now,
+                Id = Guid.NewGuid(),
+                OrganizationId = organizationId,
+                Channel = channel,
+                Kind = kind,
+                DedupKey = dedupKey,
+                Subject = subject,
+                Payload = JsonSerializer.Serialize(data, JsonSerializerOptions.Web),
+                CreatedAt = now,
+                NextAttemptAt = now,
             };
             db.Notifications.Add(notification);
             try { await db.SaveChangesAsync(ct); }

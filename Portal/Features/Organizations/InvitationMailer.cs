@@ -1,4 +1,5 @@
 using System.Net.Mail;
+using Portal.Mail;
 
 namespace Portal.Features.Organizations;
 

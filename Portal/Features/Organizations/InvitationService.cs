@@ -1,7 +1,7 @@
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.Audit;
 using Portal.Data.Identity;
 using Portal.Data.Organizations;
@@ -36,8 +36,13 @@ public sealed class InvitationService(OrganizationAccess access, TenantDb tenant
         var now = clock.GetUtcNow();
         var invitation = new Invitation
         {
-            Id = Guid.NewGuid(), Email = email, Role = role, TokenHash = Hash(token), InvitedByUserId = caller.UserId,
-            CreatedAt = now, ExpiresAt = now + Lifetime,
+            Id = Guid.NewGuid(),
+            Email = email,
+            Role = role,
+            TokenHash = Hash(token),
+            InvitedByUserId = caller.UserId,
+            CreatedAt = now,
+            ExpiresAt = now + Lifetime,
         };
         db.Invitations.Add(invitation);
         await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.InvitationCreated, "invitation", invitation.Id.ToString(),

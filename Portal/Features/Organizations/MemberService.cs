@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.Audit;
 using Portal.Data.Organizations;
 using Portal.Data.Tenancy;

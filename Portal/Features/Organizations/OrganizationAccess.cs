@@ -1,6 +1,6 @@
 using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.Audit;
 using Portal.Data.Identity;
 using Portal.Data.Organizations;
@@ -22,6 +22,14 @@ public sealed class OrganizationAccess(TenantDb tenants, AuditThrottle auditThro
     /// changed, <see cref="OrganizationChanges"/> tells the circuit, so an open page redraws with what is left.
     public async Task<ServiceError?> CheckAsync(OrgCaller caller, OrgNeed need, CancellationToken ct) =>
         (await LiveAsync(caller, need, ct)).Error;
+
+    private static int Rank(OrganizationRole? role) => role switch
+    {
+        OrganizationRole.Owner => 3,
+        OrganizationRole.Admin => 2,
+        OrganizationRole.Auditor => 1,
+        _ => 0,
+    };
 
     /// <see cref="CheckAsync"/>, giving the caller as it stands now for a service that goes on to read its role.
     public async Task<Result<OrgCaller>> LiveAsync(OrgCaller caller, OrgNeed need, CancellationToken ct)
@@ -49,7 +57,9 @@ public sealed class OrganizationAccess(TenantDb tenants, AuditThrottle auditThro
         else if (now.Role is not null && !now.PlatformAdmin && now.RequireTwoFactor && !now.TwoFactor)
             refusal = ServiceError.Forbidden("two_factor_required", "This organization requires two-factor authentication: turn it on under Account → Two-factor authentication.");
 
-        if (refusal is not null || now!.Role != caller.Role || now.PlatformAdmin != caller.IsPlatformAdmin) changes.Changed(caller.OrganizationId);
+        // Only a loss redraws the page: a page that shows more than the caller may do now is the risk, not one that shows less.
+        if (refusal is not null || Rank(now!.Role) < Rank(caller.Role) || (caller.IsPlatformAdmin && !now.PlatformAdmin))
+            changes.Changed(caller.OrganizationId);
         if (refusal is not null) return refusal;
         var live = caller with { Role = now!.Role, IsPlatformAdmin = now.PlatformAdmin };
         var forbidden = need switch

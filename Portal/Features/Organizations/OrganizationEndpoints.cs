@@ -22,7 +22,7 @@ public static class OrganizationEndpoints
             var orgId = Guid.Parse((string)http.Request.RouteValues["orgId"]!);
             var allowAdmin = http.GetEndpoint()?.Metadata.GetMetadata<PlatformAdminAllowed>() is not null;
             var caller = await http.RequestServices.GetRequiredService<OrganizationAccess>().ResolveAsync(http.User, orgId, http.RequestAborted, allowAdmin);
-            if (!caller.Ok) return caller.Error!.ToProblem();
+            if (!caller.Ok) return caller.Error.ToProblem();
             http.Items[CallerKey] = caller.Value;
             return await next(context);
         });
@@ -81,7 +81,7 @@ public static class OrganizationEndpoints
         CreateOrganization input, ClaimsPrincipal user, OrganizationService service, AuditActorAccessor actors, CancellationToken ct)
     {
         var result = await service.CreateAsync(PlatformCaller.From(user, actors.Current()), input, ct);
-        return result.Ok ? TypedResults.Created($"/api/v1/orgs/{result.Value!.Id}", result.Value) : result.Error!.ToProblem();
+        return result.Ok ? TypedResults.Created($"/api/v1/orgs/{result.Value.Id}", result.Value) : result.Error.ToProblem();
     }
 
     private static async Task<Ok<IReadOnlyList<OrganizationSummary>>> ListAsync(

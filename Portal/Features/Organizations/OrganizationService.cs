@@ -1,6 +1,6 @@
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.Audit;
 using Portal.Data.Organizations;
 using Portal.Data.Tenancy;
@@ -75,8 +75,8 @@ public sealed partial class OrganizationService(OrganizationAccess access, Tenan
     public async Task<Result<OrganizationSummary>> UpdateAsync(OrgCaller caller, UpdateOrganization input, CancellationToken ct)
     {
         var live = await access.LiveAsync(caller, OrgNeed.OwnerOrPlatformAdmin, ct);
-        if (!live.Ok) return live.Error!;
-        caller = live.Value!;
+        if (!live.Ok) return live.Error;
+        caller = live.Value;
         if (input.IsDisabled is not null && !caller.IsPlatformAdmin)
             return ServiceError.Forbidden("platform_admin_required", "Only a platform administrator can disable or enable an organization.");
         var name = input.Name?.Trim();

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Organizations;
@@ -20,8 +20,8 @@ public sealed class OwnerJoin(TenantDb tenants, AuditLog audit, TimeProvider clo
     public async Task<Result<MemberDto>> JoinAsync(OrgCaller caller, CancellationToken ct)
     {
         var live = await access.LiveAsync(caller, OrgNeed.Member, ct); // as things stand now, not when the page opened
-        if (!live.Ok) return live.Error!;
-        caller = live.Value!;
+        if (!live.Ok) return live.Error;
+        caller = live.Value;
         if (!caller.IsPlatformAdmin)
             return ServiceError.Forbidden("platform_admin_required", "Only a platform administrator can join an organization without an invitation: ask one of its Owners to invite you.");
         if (caller.Role is { } role)

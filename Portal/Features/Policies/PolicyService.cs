@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.Audit;
 using Portal.Data.Tenancy;
 using Portal.Features.Audit;
@@ -15,7 +15,8 @@ public sealed class PolicyService(OrganizationAccess access, TenantDb tenants, A
         if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await db.Projects.AsNoTracking().SingleOrDefaultAsync(p => p.Id == projectId, ct);
-        return project is null ? (await lookup.NotFoundAsync(caller, projectId, ct)).Error! : PolicyDto.From(project.Policy);
+        if (project is null) return await lookup.NotFoundAsync(caller, projectId, ct);
+        return PolicyDto.From(project.Policy);
     }
 
     public async Task<Result<PolicyDto>> UpdateAsync(OrgCaller caller, Guid projectId, PolicyDto input, CancellationToken ct)
@@ -24,7 +25,7 @@ public sealed class PolicyService(OrganizationAccess access, TenantDb tenants, A
         if (PolicyValidator.Validate(input) is { } invalid) return invalid;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await db.Projects.SingleOrDefaultAsync(p => p.Id == projectId, ct);
-        if (project is null) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error!;
+        if (project is null) return await lookup.NotFoundAsync(caller, projectId, ct);
         var before = PolicyDto.From(project.Policy);
         input.ApplyTo(project.Policy);
         project.UpdatedAt = clock.GetUtcNow();

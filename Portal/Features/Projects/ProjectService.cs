@@ -1,6 +1,6 @@
 using System.Linq.Expressions;
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Data.Projects;
@@ -115,7 +115,7 @@ public sealed class ProjectService(OrganizationAccess access, TenantDb tenants, 
         if (await access.CheckAsync(caller, OrgNeed.Owner, ct) is { } forbidden) return forbidden;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var project = await db.Projects.Include(p => p.Certificates).SingleOrDefaultAsync(p => p.Id == projectId, ct);
-        if (project is null) return (await lookup.NotFoundAsync(caller, projectId, ct)).Error;
+        if (project is null) return await lookup.NotFoundAsync(caller, projectId, ct);
         db.Projects.Remove(project);
         await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.ProjectDeleted, "project", project.Id.ToString(),
             new { project.Name, project.AppId, certificates = project.Certificates.Count }, caller.OrganizationId), ct);
@@ -130,7 +130,7 @@ public sealed class ProjectService(OrganizationAccess access, TenantDb tenants, 
 /// "Not found" for a project id, auditing it when the id belongs to another organization.
 public sealed class ProjectLookup(TenantDb tenants, OrganizationAccess access)
 {
-    public async Task<Result<ProjectDto>> NotFoundAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
+    public async Task<ServiceError> NotFoundAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
     {
         await using var db = await tenants.UnfilteredAsync("detecting cross-organization probes", ct);
         var owner = await db.Projects.AsNoTracking().Where(p => p.Id == projectId).Select(p => (Guid?)p.OrganizationId).SingleOrDefaultAsync(ct);

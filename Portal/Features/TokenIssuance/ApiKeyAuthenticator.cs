@@ -1,21 +1,31 @@
-using Portal.Api;
+using System.Diagnostics.CodeAnalysis;
+using Portal.Common;
 using Portal.Data.ApiKeys;
 using Portal.Data.Audit;
 using Portal.Features.ApiKeys;
 using Portal.Features.Audit;
-using Portal.Features.Usage;
 
 namespace Portal.Features.TokenIssuance;
 
+/// The outcome of checking a request's key: the key, or the refusal; a known key that was refused (revoked, over its
+/// rate limit...) is kept with the refusal, so that the refusal counts towards its usage.
+public readonly record struct KeyCheck(KeySnapshot? Key, ServiceError? Error)
+{
+    [MemberNotNullWhen(true, nameof(Key))]
+    [MemberNotNullWhen(false, nameof(Error))]
+    public bool Ok => Error is null;
+
+    public static implicit operator KeyCheck(KeySnapshot key) => new(key, null);
+    public static implicit operator KeyCheck(ServiceError error) => new(null, error);
+}
+
 /// Finds and checks the API key of a token request: where it may come from, whether it is usable, its origin,
 /// its project's state and its rate limit. Everything here runs from memory once the key is cached.
-public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, UsageRecorder usage, TimeProvider clock,
-    AuditThrottle auditThrottle)
+public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, TimeProvider clock, AuditThrottle auditThrottle)
 {
     public const int MaxKeyLength = 200;
 
-    public async ValueTask<Result<KeySnapshot>> AuthenticateAsync(HttpContext http, ApiKeyScopes scope, string service,
-        bool allowQueryKey, Guid? routeProjectId = null)
+    public async ValueTask<KeyCheck> AuthenticateAsync(HttpContext http, ApiKeyScopes scope, bool allowQueryKey, Guid? routeProjectId = null)
     {
         if (limits.AnyInvalidKeys && limits.IpBlocked(http) is { } wait)
             return RateLimited(http, wait, "Too many requests with invalid API keys from this address");
@@ -44,12 +54,7 @@ public sealed class ApiKeyAuthenticator(IssuanceCache cache, RateLimits limits, 
             return ServiceError.NotFound("project");
 
         var refusal = Check(http, found, scope, key == queryKey && allowQueryKey);
-        if (refusal is not null)
-        {
-            usage.Record(found.Project.OrganizationId, found.Project.ProjectId, found.Id, service, refusal.Code);
-            return refusal;
-        }
-        return found;
+        return new KeyCheck(found, refusal);
     }
 
     private ServiceError? Check(HttpContext http, KeySnapshot key, ApiKeyScopes scope, bool fromQuery)

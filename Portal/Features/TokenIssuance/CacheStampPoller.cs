@@ -17,9 +17,7 @@ public sealed class CacheStampPoller(IDbContextFactory<PortalDbContext> dbs, Iss
         {
             try
             {
-                await using var db = await dbs.CreateDbContextAsync(stoppingToken);
-                var version = await db.CacheStamps.AsNoTracking().Where(s => s.Id == 1).Select(s => s.Version).SingleAsync(stoppingToken);
-                if (version != cache.Version) cache.Invalidate(version);
+                await PollOnceAsync(stoppingToken);
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
@@ -27,5 +25,14 @@ public sealed class CacheStampPoller(IDbContextFactory<PortalDbContext> dbs, Iss
                 log.LogWarning("Cache stamp poll failed: {Error}", ex.GetType().Name);
             }
         } while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// One poll now: after it returns, the cache reflects every change committed before it was called. (Tests call
+    /// it instead of waiting for the next tick.)
+    public async Task PollOnceAsync(CancellationToken ct)
+    {
+        await using var db = await dbs.CreateDbContextAsync(ct);
+        var version = await db.CacheStamps.AsNoTracking().Where(s => s.Id == 1).Select(s => s.Version).SingleAsync(ct);
+        if (version != cache.Version) cache.Invalidate(version);
     }
 }

@@ -1,5 +1,5 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Api;
+using Portal.Common;
 using Portal.Data.ApiKeys;
 
 namespace Portal.Features.TokenIssuance;
@@ -41,13 +41,13 @@ public static class CompatEndpoints
         compat.MapGet("/rte/{channel}/{role}/{tokentype}/{uid}", async (Guid projectId, string channel, string role, string tokentype, string uid,
             long? expiry, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
         {
-            var key = await keys.AuthenticateAsync(http, ApiKeyScopes.Rtc, "rtc", allowQueryKey: true, projectId);
-            if (!key.Ok) return Problem(key.Error!);
-            var rtc = CompatParsing.Rtc(issuer, key.Value!, channel, role, tokentype, uid, expiry, null);
-            if (!rtc.Ok) return Problem(rtc.Error!);
-            if (!key.Value!.Scopes.HasFlag(ApiKeyScopes.Rtm)) return Problem(ServiceError.Forbidden("scope_missing", "rte needs a key with both the rtc and rtm scopes."));
-            var rtm = issuer.Rtm(key.Value!, new RtmTokenRequest(uid, expiry, null));
-            return rtm.Ok ? TokenJson.Fields("rtcToken", rtc.Value!.Token, "rtmToken", rtm.Value!.Token) : Problem(rtm.Error!);
+            var key = await keys.AuthenticateAsync(http, ApiKeyScopes.Rtc, allowQueryKey: true, projectId);
+            if (!key.Ok) return TokenEndpoints.Refused(http, key, "rtc");
+            var rtc = CompatParsing.Rtc(issuer, key.Key, channel, role, tokentype, uid, expiry, null);
+            if (!rtc.Ok) return Problem(rtc.Error);
+            if (!key.Key.Scopes.HasFlag(ApiKeyScopes.Rtm)) return Problem(ServiceError.Forbidden("scope_missing", "rte needs a key with both the rtc and rtm scopes."));
+            var rtm = issuer.Rtm(key.Key, new RtmTokenRequest(uid, expiry, null));
+            return rtm.Ok ? TokenJson.Fields("rtcToken", rtc.Value.Token, "rtmToken", rtm.Value.Token) : Problem(rtm.Error);
         });
 
         compat.MapPost("/getToken", async (Guid projectId, GetTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
@@ -72,10 +72,10 @@ public static class CompatEndpoints
     private static async Task<IResult> IssueAsync(HttpContext http, ApiKeyAuthenticator keys, Guid projectId, ApiKeyScopes scope, string service,
         Func<KeySnapshot, Result<TokenResponse>> issue, Func<TokenResponse, IResult> shape)
     {
-        var key = await keys.AuthenticateAsync(http, scope, service, allowQueryKey: true, projectId);
-        if (!key.Ok) return Problem(key.Error!);
-        var result = issue(key.Value!);
-        return result.Ok ? shape(result.Value!) : Problem(result.Error!);
+        var key = await keys.AuthenticateAsync(http, scope, allowQueryKey: true, projectId);
+        if (!key.Ok) return TokenEndpoints.Refused(http, key, service);
+        var result = issue(key.Key); // the issuer counts its outcome
+        return result.Ok ? shape(result.Value) : Problem(result.Error);
     }
 
     private static IResult Problem(ServiceError error) => error.ToProblem();

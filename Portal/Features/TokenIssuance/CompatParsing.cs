@@ -1,4 +1,4 @@
-using Portal.Api;
+using Portal.Common;
 using Portal.Tokens;
 
 namespace Portal.Features.TokenIssuance;

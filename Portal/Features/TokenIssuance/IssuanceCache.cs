@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Runtime.InteropServices;
 using Microsoft.EntityFrameworkCore;
 using Portal.Data;
-using Portal.Data.ApiKeys;
 using Portal.Data.Projects;
 using Portal.Data.Tenancy;
 using Portal.Features.ApiKeys;

@@ -1,4 +1,4 @@
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.ApiKeys;
 using Portal.Data.Projects;
 using Portal.Tokens;

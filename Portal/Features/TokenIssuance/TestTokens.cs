@@ -1,4 +1,4 @@
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.ApiKeys;
 using Portal.Data.Audit;
 using Portal.Data.Tenancy;
@@ -33,7 +33,7 @@ public sealed class TestTokens(OrganizationAccess access, IssuanceCache projects
             _ => ServiceError.Validation("service_invalid", "Choose rtc, rtm or chat.", "service"),
         };
         if (!result.Ok) return result;
-        var t = result.Value!;
+        var t = result.Value;
         await using var db = await tenants.GlobalAsync(ct);
         await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.TestTokenMinted, "project", projectId.ToString(),
             new { projectId, manual = true, t.Service, t.Format, t.Channel, t.Uid, t.Account, t.Role, t.UserId, t.ExpireSeconds, t.ExpiresAt },

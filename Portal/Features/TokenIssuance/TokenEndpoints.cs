@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Portal.Api;
+using Portal.Common;
 using Portal.Data.ApiKeys;
 
 namespace Portal.Features.TokenIssuance;
@@ -28,18 +29,26 @@ public static class TokenEndpoints
         tokens.MapPost("/verify", async Task<Results<Ok<VerifyTokenResponse>, ProblemHttpResult>> (VerifyTokenRequest request, HttpContext http,
             ApiKeyAuthenticator keys, TokenVerification verification) =>
         {
-            var key = await keys.AuthenticateAsync(http, ApiKeyScopes.Verify, "verify", allowQueryKey: false);
-            return key.Ok ? TypedResults.Ok(verification.Verify(key.Value!, request)) : key.Error!.ToProblem();
+            var key = await keys.AuthenticateAsync(http, ApiKeyScopes.Verify, allowQueryKey: false);
+            return key.Ok ? TypedResults.Ok(verification.Verify(key.Key, request)) : Refused(http, key, "verify");
         }).Accepts<VerifyTokenRequest>("application/json").WithSummary("Check a token against the project's Active and in-grace Previous certificates.");
     }
 
     internal static async Task<IResult> IssueAsync(HttpContext http, ApiKeyAuthenticator keys,
         ApiKeyScopes scope, string service, Func<KeySnapshot, Result<TokenResponse>> issue)
     {
-        var key = await keys.AuthenticateAsync(http, scope, service, allowQueryKey: false);
-        if (!key.Ok) return key.Error!.ToProblem();
-        var result = issue(key.Value!);
-        return result.Ok ? TokenJson.Ok(result.Value!) : result.Error!.ToProblem();
+        var key = await keys.AuthenticateAsync(http, scope, allowQueryKey: false);
+        if (!key.Ok) return Refused(http, key, service);
+        var result = issue(key.Key); // the issuer counts its outcome
+        return result.Ok ? TokenJson.Ok(result.Value) : result.Error.ToProblem();
+    }
+
+    /// A refused key check as its problem, counted against the key when it was known. (The counter is looked up only
+    /// here, on the way out of a refusal, rather than injected into every handler.)
+    internal static ProblemHttpResult Refused(HttpContext http, KeyCheck key, string service)
+    {
+        http.RequestServices.GetRequiredService<IssuanceCounter>().Refused(key, service);
+        return key.Error!.ToProblem();
     }
 
     /// The answers' documentation: the handlers return a hand-written <see cref="TokenJson"/> result.

@@ -1,36 +1,28 @@
-using Portal.Features.ApiKeys;
-using Portal.Features.Usage;
-
 namespace Portal.Features.TokenIssuance;
 
 public static class TokenIssuanceSetup
 {
-    /// The public token API: keys, cache, rate limits, issuing, verifying, usage counting.
-    public static WebApplicationBuilder AddPortalTokenApi(this WebApplicationBuilder builder)
+    /// The public token API and the drop-in routes: key lookup (cached, refreshed by the cache stamp), rate limits,
+    /// the policy gate, issuing, verifying, and the project page's test tokens.
+    public static WebApplicationBuilder AddTokenIssuance(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
-        s.AddScoped<ApiKeyService>();
         s.AddSingleton<IssuanceCache>();
-        s.AddHostedService<CacheStampPoller>();
+        s.AddSingleton<CacheStampPoller>();
+        s.AddHostedService(sp => sp.GetRequiredService<CacheStampPoller>());
         s.AddSingleton<RateLimits>();
         s.AddSingleton<ApiKeyAuthenticator>();
+        s.AddSingleton<IssuanceCounter>();
         s.AddSingleton<TokenIssuer>();
         s.AddSingleton<TokenVerification>();
         s.AddScoped<TestTokens>();
-        s.AddScoped<Inspector.TokenInspector>();
-        s.AddSingleton<UsageRecorder>();
-        s.AddSingleton<UsageFlusher>();
-        s.AddHostedService(sp => sp.GetRequiredService<UsageFlusher>());
-        s.AddScoped<UsageService>();
         return builder;
     }
 
-    public static WebApplication MapPortalTokenApi(this WebApplication app)
+    public static WebApplication MapTokenIssuance(this WebApplication app)
     {
         app.MapTokenApi();
         app.MapCompatApi();
-        app.MapApiKeyApi();
-        app.MapUsageApi();
         return app;
     }
 }

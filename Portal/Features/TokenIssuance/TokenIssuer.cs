@@ -1,6 +1,5 @@
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.ApiKeys;
-using Portal.Features.Usage;
 using Portal.Tokens;
 using Portal.Tokens.Builders;
 using Portal.Tokens.Legacy;
@@ -10,7 +9,7 @@ namespace Portal.Features.TokenIssuance;
 
 /// Builds tokens for an authenticated key: policy first, then the engine with the Active certificate, the
 /// clock's time and a cryptographically random salt. Shared by the v1 API and the drop-in routes.
-public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
+public sealed class TokenIssuer(IssuanceCounter counter, TimeProvider clock)
 {
     public Result<TokenResponse> Rtc(KeySnapshot key, RtcTokenRequest r) => Count(key, "rtc", r, static (self, key, r) =>
     {
@@ -123,7 +122,7 @@ public sealed class TokenIssuer(UsageRecorder usage, TimeProvider clock)
         Result<TokenResponse> result;
         try { result = issue(this, key, request); }
         catch (TokenInputException ex) { result = ServiceError.Validation(ex.Code, ex.Message, ex.Error.Field); } // the engine's own rules
-        usage.Record(key.Project.OrganizationId, key.Project.ProjectId, key.Id, service, result.Ok ? UsageRecorder.Issued : result.Error!.Code);
+        counter.Count(key, service, result.Error);
         return result;
     }
 

@@ -7,7 +7,7 @@ namespace Portal.Features.TokenIssuance;
 
 /// `POST /api/v1/tokens/verify`: checks a token against the project's Active certificate and its Previous
 /// ones still within their grace time. Answers reason codes, never which bytes were wrong.
-public sealed class TokenVerification(UsageRecorder usage, TimeProvider clock)
+public sealed class TokenVerification(IssuanceCounter counter, TimeProvider clock)
 {
     public VerifyTokenResponse Verify(KeySnapshot key, VerifyTokenRequest request)
     {
@@ -37,7 +37,7 @@ public sealed class TokenVerification(UsageRecorder usage, TimeProvider clock)
                 });
         }
         var valid = best is { Valid: true } && matched is not null;
-        usage.Record(key.Project.OrganizationId, key.Project.ProjectId, key.Id, "verify", valid ? UsageRecorder.Issued : "token_invalid");
+        counter.Count(key, "verify", valid ? UsageRecorder.Issued : "token_invalid");
 
         var (appId, issuedAt, expiresAt, services) = Describe(best?.Token);
         return new VerifyTokenResponse(valid, reasons, appId, issuedAt, expiresAt, services,
@@ -60,7 +60,10 @@ public sealed class TokenVerification(UsageRecorder usage, TimeProvider clock)
         {
             var report = TokenVerifier.Verify(token, new TokenVerifyOptions(certificate.Secret)
             {
-                AppId = project.AppId, ChannelName = channel, Uid = uid, Now = now,
+                AppId = project.AppId,
+                ChannelName = channel,
+                Uid = uid,
+                Now = now,
             });
             if (SignatureOk(report)) return (report, certificate);
             best ??= report; // no match: the Active certificate's report explains why

@@ -55,8 +55,13 @@ public sealed class UsageFlusher(UsageRecorder recorder, TenantDb tenants, ILogg
             foreach (var (key, n) in missing)
                 db.UsageCounters.Add(new UsageCounter
                 {
-                    OrganizationId = key.OrganizationId, ProjectId = key.ProjectId, ApiKeyId = key.ApiKeyId,
-                    Service = key.Service, Day = key.Day, Outcome = key.Outcome, Count = n,
+                    OrganizationId = key.OrganizationId,
+                    ProjectId = key.ProjectId,
+                    ApiKeyId = key.ApiKeyId,
+                    Service = key.Service,
+                    Day = key.Day,
+                    Outcome = key.Outcome,
+                    Count = n,
                 });
             await db.SaveChangesAsync(ct);
             foreach (var (keyId, at) in keysUsed)

@@ -1,5 +1,5 @@
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data;
 using Portal.Data.Tenancy;
 using Portal.Features.Organizations;
@@ -34,14 +34,14 @@ public sealed class UsageService(OrganizationAccess access, TenantDb tenants, Pr
     {
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var read = await ReadAsync(db, caller, projectId, from, to, ct);
-        return read.Ok ? new UsageReport(DaysOf(read.Value.Rows)) : read.Error!;
+        return read.Ok ? new UsageReport(DaysOf(read.Value.Rows)) : read.Error;
     }
 
     public async Task<Result<UsageSummary>> SummaryAsync(OrgCaller caller, Guid? projectId, DateOnly? from, DateOnly? to, CancellationToken ct)
     {
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var read = await ReadAsync(db, caller, projectId, from, to, ct);
-        return read.Ok ? await SummarizeAsync(db, read.Value.Rows, read.Value.First, read.Value.Last, ct) : read.Error!;
+        return read.Ok ? await SummarizeAsync(db, read.Value.Rows, read.Value.First, read.Value.Last, ct) : read.Error;
     }
 
     /// The range checked (30 days up to today by default) and its rows; another organization's project is not found.
@@ -55,7 +55,7 @@ public sealed class UsageService(OrganizationAccess access, TenantDb tenants, Pr
         if (first > last) return ServiceError.Validation("range_invalid", "`from` must not be after `to`.", "from");
         if (last.DayNumber - first.DayNumber >= MaxRangeDays)
             return ServiceError.Validation("range_too_long", $"Ask for at most {MaxRangeDays} days at a time.", "from");
-        if (projectId is { } id && !await db.Projects.AnyAsync(p => p.Id == id, ct)) return (await lookup.NotFoundAsync(caller, id, ct)).Error!;
+        if (projectId is { } id && !await db.Projects.AnyAsync(p => p.Id == id, ct)) return await lookup.NotFoundAsync(caller, id, ct);
         return (first, last, await UsageSource.ReadAsync(db, today, UsageDays.Of(first), UsageDays.Of(last), projectId, ct));
     }
 

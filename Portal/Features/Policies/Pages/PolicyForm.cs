@@ -24,10 +24,16 @@ public sealed class PolicyForm
     {
         var form = new PolicyForm
         {
-            DefaultLifetimeSeconds = p.DefaultLifetimeSeconds, MinLifetimeSeconds = p.MinLifetimeSeconds, MaxLifetimeSeconds = p.MaxLifetimeSeconds,
-            AboveMaximum = p.AboveMaximum, DefaultRole = p.DefaultRole, AllowUidWildcard = p.AllowUidWildcard,
-            AllowStringAccounts = p.AllowStringAccounts, ChannelPrefixes = string.Join('\n', p.ChannelPrefixes),
-            RenewAheadSeconds = p.RenewAheadSeconds, RotationIntervalDays = p.RotationIntervalDays,
+            DefaultLifetimeSeconds = p.DefaultLifetimeSeconds,
+            MinLifetimeSeconds = p.MinLifetimeSeconds,
+            MaxLifetimeSeconds = p.MaxLifetimeSeconds,
+            AboveMaximum = p.AboveMaximum,
+            DefaultRole = p.DefaultRole,
+            AllowUidWildcard = p.AllowUidWildcard,
+            AllowStringAccounts = p.AllowStringAccounts,
+            ChannelPrefixes = string.Join('\n', p.ChannelPrefixes),
+            RenewAheadSeconds = p.RenewAheadSeconds,
+            RotationIntervalDays = p.RotationIntervalDays,
             AllowChatAppTokens = p.AllowChatAppTokens,
         };
         form.Services.UnionWith(p.AllowedServices);

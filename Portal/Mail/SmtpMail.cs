@@ -1,7 +1,7 @@
 using System.Net.Mail;
 using Microsoft.Extensions.Options;
 
-namespace Portal.Features.Organizations;
+namespace Portal.Mail;
 
 /// `Portal:Smtp`: where invitations and notifications are e-mailed from. No host = no e-mail.
 public sealed class SmtpOptions
@@ -28,5 +28,16 @@ public sealed class SmtpMail(IOptions<SmtpOptions> options)
         using var message = new MailMessage { From = new MailAddress(smtp.From), Subject = subject, Body = body };
         foreach (var address in to) message.To.Add(address);
         await client.SendMailAsync(message, ct);
+    }
+}
+
+public static class MailSetup
+{
+    /// Outgoing e-mail, shared by invitations and notification delivery.
+    public static WebApplicationBuilder AddPortalMail(this WebApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<SmtpOptions>().BindConfiguration("Portal:Smtp");
+        builder.Services.AddSingleton<SmtpMail>();
+        return builder;
     }
 }

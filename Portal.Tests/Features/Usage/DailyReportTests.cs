@@ -6,11 +6,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Tenancy;
 using Portal.Data.Usage;
 using Portal.Features.Notifications;
-using Portal.Features.Reports;
 using Portal.Features.Usage;
+using Portal.Tests.Features.Notifications;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Features.Reports;
+namespace Portal.Tests.Features.Usage;
 
 /// The daily report of a known data set: figures, change against the previous 7 days, top lists, refusals, CSV,
 /// stored once however often the job runs, and delivered to the organization's webhook.
@@ -21,7 +21,13 @@ public sealed class DailyReportTests(WebhookDeliveryTests.Factory app) : IClassF
         await using var db = await app.Services.GetRequiredService<TenantDb>().UnfilteredAsync("test data set", CancellationToken.None);
         db.UsageCounters.Add(new UsageCounter
         {
-            OrganizationId = org.Id, ProjectId = project, ApiKeyId = key, Service = service, Day = UsageDays.Of(day), Outcome = outcome, Count = count,
+            OrganizationId = org.Id,
+            ProjectId = project,
+            ApiKeyId = key,
+            Service = service,
+            Day = UsageDays.Of(day),
+            Outcome = outcome,
+            Count = count,
         });
         await db.SaveChangesAsync();
     }

@@ -1,9 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Portal.Data.Tenancy;
 using Portal.Features.Notifications;
-using Portal.Features.Usage;
 
-namespace Portal.Features.Reports;
+namespace Portal.Features.Usage;
 
 /// Daily at 00:30 UTC: yesterday's report for every active organization, stored once, then raised as a
 /// `report.daily` notification (deduplicated by date). A run that dies half way is completed by the next:

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text;
 
-namespace Portal.Features.Usage;
+namespace Portal.Common;
 
-/// RFC 4180 CSV. Text cells that a spreadsheet would run as a formula are prefixed with a quote, since project and
-/// key names are typed by people; numbers are written as they are. The audit export writes its cells with <see cref="Cell"/> too.
+/// RFC 4180 CSV, for every export (usage, daily reports, the audit log). Text cells that a spreadsheet would run as a
+/// formula are prefixed with a quote, since project and key names are typed by people; numbers are written as they are.
 public static class Csv
 {
     public static string Write(IEnumerable<string> header, IEnumerable<IEnumerable<object?>> rows)
@@ -14,9 +14,6 @@ public static class Csv
         foreach (var row in rows) Line(text, row);
         return text.ToString();
     }
-
-    public static string UsageRows(IEnumerable<UsageCsvRow> rows) => Write(["date", "project", "api_key", "service", "outcome", "count"],
-        rows.Select(r => new object?[] { r.Date, r.Project, r.ApiKey, r.Service, r.Outcome, r.Count }));
 
     /// Appends one cell, quoted when it holds a comma, quote or line break. A text a spreadsheet would run as a formula
     /// (=, +, -, @ first, or a tab or carriage return, which some strip before looking) gets a leading apostrophe, quoted.

@@ -1,25 +1,20 @@
 using Microsoft.AspNetCore.Authentication;
-using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Identity;
 using Portal.Data;
 using Portal.Data.Identity;
-using Portal.Features.Audit;
 
 namespace Portal.Features.Account;
 
-public static class IdentitySetup
+public static class AccountSetup
 {
     public const string PlatformAdminPolicy = "PlatformAdmin";
 
-    /// ASP.NET Core Identity with the default Razor Pages UI (login, 2FA, recovery codes, password reset,
-    /// account pages) plus the management-token scheme for /api/v1.
-    public static WebApplicationBuilder AddPortalIdentity(this WebApplicationBuilder builder)
+    /// Accounts: ASP.NET Core Identity with the default Razor Pages UI (login, 2FA, recovery codes, password reset,
+    /// account pages), the management-token scheme for /api/v1, sign-in throttling and the first admin.
+    public static WebApplicationBuilder AddAccount(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
         services.AddHttpContextAccessor();
-        services.AddScoped<AuditActorAccessor>();
-        services.AddScoped<CircuitClient>();
-        services.AddScoped<Microsoft.AspNetCore.Components.Server.Circuits.CircuitHandler, CircuitClientHandler>();
 
         services.AddDefaultIdentity<PortalUser>(o =>
             {
@@ -79,5 +74,14 @@ public static class IdentitySetup
         services.AddSingleton<LoginThrottle>();
         services.AddSingleton<AdminBootstrapper>();
         return builder;
+    }
+
+    /// The account API (`/api/v1/auth/token`, `/api/v1/me`), the authenticator QR code and the Identity UI pages.
+    public static WebApplication MapAccount(this WebApplication app)
+    {
+        app.MapRazorPages();
+        app.MapAccountApi();
+        app.MapAuthenticatorQrCode();
+        return app;
     }
 }

@@ -1,12 +1,11 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Portal.Api;
+using Portal.Common;
 using Portal.Data.Tenancy;
 using Portal.Data.Usage;
 using Portal.Features.Organizations;
-using Portal.Features.Usage;
 
-namespace Portal.Features.Reports;
+namespace Portal.Features.Usage;
 
 public sealed record ServiceCount(string Service, long Issued);
 
@@ -42,8 +41,13 @@ public sealed class DailyReportService(OrganizationAccess access, TenantDb tenan
 
         db.DailyReports.Add(new DailyReport
         {
-            Id = Guid.NewGuid(), OrganizationId = organizationId, Day = key, CreatedAt = clock.GetUtcNow(),
-            Issued = content.Issued, Refused = content.Refused, Content = JsonSerializer.Serialize(content, Json),
+            Id = Guid.NewGuid(),
+            OrganizationId = organizationId,
+            Day = key,
+            CreatedAt = clock.GetUtcNow(),
+            Issued = content.Issued,
+            Refused = content.Refused,
+            Content = JsonSerializer.Serialize(content, Json),
         });
         try { await db.SaveChangesAsync(ct); }
         catch (DbUpdateException)

@@ -9,7 +9,7 @@ using Microsoft.Extensions.Time.Testing;
 using Portal.Features.Notifications;
 using Portal.Tests.Infrastructure;
 
-namespace Portal.Tests.Features.Reports;
+namespace Portal.Tests.Features.Notifications;
 
 /// Webhook delivery to a real loopback receiver: signatures a receiver can check, retries with backoff on a
 /// fake clock, and every attempt recorded.
@@ -18,7 +18,8 @@ public sealed class WebhookDeliveryTests(WebhookDeliveryTests.Factory app) : ICl
     /// Plain-HTTP loopback receivers are allowed by the test switch; Hangfire's server is off so the test runs each attempt.
     public sealed class Factory() : PortalAppFactory(settings: new Dictionary<string, string?>
     {
-        ["Portal:Jobs:RunServer"] = "false", ["Portal:Notifications:AllowLoopbackHttp"] = "true",
+        ["Portal:Jobs:RunServer"] = "false",
+        ["Portal:Notifications:AllowLoopbackHttp"] = "true",
         ["Portal:Notifications:AllowPrivateNetworks"] = "true", // the receiver listens on loopback
     }, clock: TestClock.Create());
 

@@ -3,11 +3,12 @@ using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Metadata;
+using Portal.Data;
 using Portal.Data.Tenancy;
 using Portal.Data.Usage;
 using Portal.Features.Audit;
 
-namespace Portal.Data;
+namespace Portal.Cli;
 
 public sealed record TableCopy(string Table, long Source, long Target);
 
