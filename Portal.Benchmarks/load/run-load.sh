@@ -194,9 +194,9 @@ ticks_per_second=$(getconf CLK_TCK)
 route() {
   local name=$1 duration=$2 url; shift 2
   case $name in
-    ceiling) url=$ceiling_base; BENCH_METHOD=POST BENCH_PATH=$rtc_path BENCH_BODY=$rtc_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=$key_list ;;
-    rtc) url=$base; BENCH_METHOD=POST BENCH_PATH=$rtc_path BENCH_BODY=$rtc_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=$key_list ;;
-    compat) url=$base; BENCH_METHOD=GET BENCH_PATH=$compat_path BENCH_BODY="" BENCH_KEY_HEADER=X-Api-Key BENCH_KEYS=$key_list ;;
+    ceiling) url=$ceiling_base; BENCH_METHOD=POST BENCH_PATH=$rtc_path BENCH_BODY=$rtc_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=${key_list:-none} ;;
+    rtc) url=$base; BENCH_METHOD=POST BENCH_PATH=$rtc_path BENCH_BODY=$rtc_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=${key_list:-none} ;;
+    compat) url=$base; BENCH_METHOD=GET BENCH_PATH=$compat_path BENCH_BODY="" BENCH_KEY_HEADER=X-Api-Key BENCH_KEYS=${key_list:-none} ;;
   esac
   export BENCH_METHOD BENCH_PATH BENCH_BODY BENCH_KEY_HEADER BENCH_KEYS
   wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s "$@" -s "$here/bench.lua" "$url$BENCH_PATH"
