@@ -93,6 +93,20 @@ public sealed class IdTokenValidator(KeySetCache keySets, TimeProvider clock)
         return new ValidatedToken(provider, claims);
     }
 
+    /// The `iss` of a token that failed validation, to count the refusal against its provider; null when unreadable.
+    public static string? UnverifiedIssuer(string token)
+    {
+        if (token.Length > MaxTokenBytes) return null;
+        try
+        {
+            return new JsonWebToken(token).Issuer;
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or JsonException or FormatException or InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// Lifetime against Portal's clock (tests move it), with the provider's skew.
     private bool Lifetime(DateTime? notBefore, DateTime? expires, TokenValidationParameters p)
     {
@@ -110,8 +124,7 @@ public sealed class IdTokenValidator(KeySetCache keySets, TimeProvider clock)
         SecurityTokenNoExpirationException => Refused("id_token_malformed", "The identity token has no numeric `exp` claim."),
         SecurityTokenInvalidAudienceException => Refused("id_token_audience", "The token's audience (`aud`) is not one this provider accepts."),
         SecurityTokenInvalidIssuerException => Refused("id_token_issuer", "The token's issuer (`iss`) is not an identity provider this project trusts."),
-        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException or SecurityTokenInvalidAlgorithmException
-            or SecurityTokenUnableToValidateException => Refused("id_token_signature", "The token's signature does not verify with this provider's keys."),
+        SecurityTokenSignatureKeyNotFoundException or SecurityTokenInvalidSignatureException or SecurityTokenInvalidAlgorithmException => Refused("id_token_signature", "The token's signature does not verify with this provider's keys."),
         SecurityTokenMalformedException or ArgumentException or JsonException or FormatException =>
             Refused("id_token_malformed", "The identity token could not be read (a claim of the wrong type?)."),
         SecurityTokenException => Refused("id_token_signature", "The identity token was refused."),
