@@ -27,6 +27,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<ProjectCertificate> ProjectCertificates => Set<ProjectCertificate>();
     public DbSet<ApiKeys.ApiKey> ApiKeys => Set<ApiKeys.ApiKey>();
     public DbSet<IdentityProviders.IdentityProvider> IdentityProviders => Set<IdentityProviders.IdentityProvider>();
+    public DbSet<IdentityProviders.ExchangeSubject> ExchangeSubjects => Set<IdentityProviders.ExchangeSubject>();
     public DbSet<Usage.UsageCounter> UsageCounters => Set<Usage.UsageCounter>();
     public DbSet<Usage.CacheStamp> CacheStamps => Set<Usage.CacheStamp>();
     public DbSet<Usage.UsageDaily> UsageDaily => Set<Usage.UsageDaily>();

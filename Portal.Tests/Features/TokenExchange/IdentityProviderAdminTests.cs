@@ -90,4 +90,24 @@ public sealed class IdentityProviderAdminTests(ExchangeFixture fixture) : IClass
         await fixture.AddProviderAsync(body);
         await ProblemAssert.IsProblemAsync(await fixture.Project.Org.Owner.PostAsJsonAsync(fixture.ProvidersPath, body), HttpStatusCode.Conflict, "issuer_exists");
     }
+
+    [Fact]
+    public async Task SameUidFromTwoIdentities_IsAUidCollision_AndTheFirstHolderKeepsIt()
+    {
+        var rules = new[] { new { services = new[] { "rtc" }, role = "subscriber", channels = new[] { "collide-*" } } };
+        var first = Issuer("collide-a");
+        var second = Issuer("collide-b");
+        foreach (var issuer in new[] { first, second })
+            await fixture.AddProviderAsync(ExchangeFixture.ProviderBody(issuer, new
+            {
+                keySource = "jwks_url", jwksUrl = fixture.Issuer.JwksUrl, identityMapping = "uid_claim", identityClaim = "uid", rules,
+            }));
+        await fixture.PollAsync();
+        var uid = new Dictionary<string, object> { ["uid"] = 4242 };
+        const string Body = """{"service":"rtc","channel":"collide-1"}""";
+        var held = await (await fixture.ExchangeAsync(fixture.Issuer.Token(uid, issuer: first), Body)).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(4242, held.GetProperty("uid").GetInt64());
+        await ProblemAssert.IsProblemAsync(await fixture.ExchangeAsync(fixture.Issuer.Token(uid, issuer: second), Body), HttpStatusCode.Conflict, "uid_collision");
+        await (await fixture.ExchangeAsync(fixture.Issuer.Token(uid, issuer: first), Body)).JsonAsync(HttpStatusCode.OK);
+    }
 }

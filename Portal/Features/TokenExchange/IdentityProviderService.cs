@@ -31,7 +31,8 @@ public sealed class IdentityProviderService(OrganizationAccess access, TenantDb 
         if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var row = await db.IdentityProviders.AsNoTracking().SingleOrDefaultAsync(p => p.Id == providerId && p.ProjectId == projectId, ct);
-        return row is null ? await NotFoundAsync(caller, projectId, ct) : IdentityProviderDto.From(row);
+        if (row is null) return await NotFoundAsync(caller, projectId, ct);
+        return IdentityProviderDto.From(row);
     }
 
     public async Task<Result<IdentityProviderDto>> CreateAsync(OrgCaller caller, Guid projectId, IdentityProviderInput input, CancellationToken ct)
@@ -78,15 +79,26 @@ public sealed class IdentityProviderService(OrganizationAccess access, TenantDb 
         if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } forbidden) return forbidden;
         await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
         var row = await db.IdentityProviders.SingleOrDefaultAsync(p => p.Id == providerId && p.ProjectId == projectId, ct);
-        if (row is null) return (await NotFoundAsync(caller, projectId, ct)).Error;
+        if (row is null) return await NotFoundAsync(caller, projectId, ct);
         db.IdentityProviders.Remove(row);
         await audit.SaveAsync(db, caller.Actor, new AuditEntry(AuditEventType.IdentityProviderRemoved, "identity_provider", row.Id.ToString(),
             new { projectId, row.Name, row.Issuer }, caller.OrganizationId), ct);
         return null;
     }
 
+    /// The Try-it panel: which rule would match sample claims and the grant that would be issued (nothing is issued).
+    public async Task<Result<PreviewResult>> PreviewAsync(OrgCaller caller, Guid projectId, Guid providerId, PreviewInput input, CancellationToken ct)
+    {
+        if (await access.CheckAsync(caller, OrgNeed.Member, ct) is { } refused) return refused;
+        await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
+        var row = await db.IdentityProviders.AsNoTracking().SingleOrDefaultAsync(p => p.Id == providerId && p.ProjectId == projectId, ct);
+        if (row is null) return await NotFoundAsync(caller, projectId, ct);
+        var policy = await db.Projects.AsNoTracking().Where(p => p.Id == projectId).Select(p => p.Policy).SingleAsync(ct);
+        return ExchangePreview.Run(IdentityProviderDto.From(row), policy, input);
+    }
+
     /// A missing provider, or one of a project the caller cannot see, answers exactly like a missing id.
-    private async Task<Result<IdentityProviderDto>> NotFoundAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
+    private async Task<ServiceError> NotFoundAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
     {
         await lookup.NotFoundAsync(caller, projectId, ct); // audits a probe of another organization's project
         return ServiceError.NotFound("identity provider");

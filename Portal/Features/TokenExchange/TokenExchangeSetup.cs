@@ -15,6 +15,7 @@ public static class TokenExchangeSetup
         s.AddSingleton<ExchangeDirectory>();
         s.AddSingleton<KeySetCache>();
         s.AddSingleton<IdTokenValidator>();
+        s.AddSingleton<UidRegistry>();
         s.AddSingleton<TokenExchanger>();
         // No redirects, no proxy, public addresses only unless allowed: see OutboundHttp.
         s.AddOutboundHttpClient(KeySetCache.HttpClientName,

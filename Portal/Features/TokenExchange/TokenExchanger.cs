@@ -12,7 +12,7 @@ namespace Portal.Features.TokenExchange;
 /// from it, the provider's required claims and the first matching rule decide what may be asked, and the token is
 /// built by the token API's own issuer, so the project's policy caps everything as for any key.
 public sealed class TokenExchanger(ExchangeDirectory directory, IdTokenValidator validator, TokenIssuer issuer, IssuanceCounter counter,
-    RateLimits limits, AuditThrottle auditThrottle, TimeProvider clock)
+    RateLimits limits, AuditThrottle auditThrottle, UidRegistry uids, TimeProvider clock)
 {
     /// Refusals are recorded at most this often per provider and code (then counted into the next row).
     public const int RefusalsAuditedPerMinute = 1;
@@ -55,6 +55,12 @@ public sealed class TokenExchanger(ExchangeDirectory directory, IdTokenValidator
         {
             await RefusedAsync(provider, service, refusal, actor, ct);
             return refusal;
+        }
+
+        if (await uids.ClaimAsync(provider, identity!, ExchangeRules.ClaimText(claims, provider.IdentityClaim) ?? "", ct) is { } collision)
+        {
+            await RefusedAsync(provider, service, collision, actor, ct);
+            return collision;
         }
 
         var expire = Cap(request.ExpireSeconds, match!.MaxLifetimeSeconds, provider.Issuing.Project.Policy.DefaultLifetimeSeconds);
