@@ -22,7 +22,7 @@ public sealed class SignInTabBrowserTests(BrowserFixture browser) : IClassFixtur
 
         await page.GetByTestId("providers-empty").GetByTestId("add-provider").ClickAsync();
         var dialog = page.GetByRole(AriaRole.Dialog);
-        await dialog.GetByLabel("Name").FillAsync("Auth0 (prod)");
+        await dialog.GetByLabel("Name", new() { Exact = true }).FillAsync("Auth0 (prod)");
         await dialog.GetByLabel("Issuer URL").FillAsync("https://example.eu.auth0.com/");
         await dialog.GetByLabel("Audiences").FillAsync("my-client-id");
         await dialog.GetByLabel("Channel patterns").FillAsync("user-{sub}, room-*");
