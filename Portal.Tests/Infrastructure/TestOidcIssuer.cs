@@ -79,8 +79,15 @@ public sealed class TestOidcIssuer : IAsyncDisposable
                 _ => throw new InvalidOperationException(),
             }).Select(j => new Dictionary<string, string?>
             {
-                ["kty"] = j.Kty, ["kid"] = j.Kid, ["use"] = "sig", ["alg"] = j.Kty == "RSA" ? "RS256" : "ES256",
-                ["n"] = j.N, ["e"] = j.E, ["crv"] = j.Crv, ["x"] = j.X, ["y"] = j.Y,
+                ["kty"] = j.Kty,
+                ["kid"] = j.Kid,
+                ["use"] = "sig",
+                ["alg"] = j.Kty == "RSA" ? "RS256" : "ES256",
+                ["n"] = j.N,
+                ["e"] = j.E,
+                ["crv"] = j.Crv,
+                ["x"] = j.X,
+                ["y"] = j.Y,
             }.Where(p => p.Value is not null).ToDictionary());
             return JsonSerializer.Serialize(new { keys });
         }
@@ -124,8 +131,11 @@ public sealed class TestOidcIssuer : IAsyncDisposable
 
     public object Payload(string sub = "user-1", string audience = "portal-app") => new
     {
-        iss = Issuer, aud = audience, sub,
-        iat = DateTimeOffset.UtcNow.ToUnixTimeSeconds(), exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
+        iss = Issuer,
+        aud = audience,
+        sub,
+        iat = DateTimeOffset.UtcNow.ToUnixTimeSeconds(),
+        exp = DateTimeOffset.UtcNow.AddHours(1).ToUnixTimeSeconds(),
     };
 
     public static string B64(byte[] bytes) => Base64UrlEncoder.Encode(bytes);

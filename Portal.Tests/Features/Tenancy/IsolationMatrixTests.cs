@@ -175,7 +175,10 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
     /// A valid identity provider body (public issuer, discovery; nothing is fetched at configuration).
     private static object Provider(string issuer) => new
     {
-        name = "IdP", issuer, audiences = new[] { "app" }, keySource = "discovery",
+        name = "IdP",
+        issuer,
+        audiences = new[] { "app" },
+        keySource = "discovery",
         rules = new[] { new { services = new[] { "rtc" }, role = "subscriber", channels = new[] { "room-*" } } },
     };
 

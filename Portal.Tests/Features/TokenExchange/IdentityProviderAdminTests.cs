@@ -73,7 +73,9 @@ public sealed class IdentityProviderAdminTests(ExchangeFixture fixture) : IClass
         var pem = fixture.Issuer.Rsa.Rsa.ExportSubjectPublicKeyInfoPem();
         await fixture.AddProviderAsync(ExchangeFixture.ProviderBody(issuer, new
         {
-            keySource = "pasted", pastedKeys = pem, algorithms = new[] { "RS256" },
+            keySource = "pasted",
+            pastedKeys = pem,
+            algorithms = new[] { "RS256" },
             rules = new[] { new { services = new[] { "rtc" }, role = "subscriber", channels = new[] { "pasted-*" } } },
         }));
         await fixture.PollAsync();
@@ -100,7 +102,11 @@ public sealed class IdentityProviderAdminTests(ExchangeFixture fixture) : IClass
         foreach (var issuer in new[] { first, second })
             await fixture.AddProviderAsync(ExchangeFixture.ProviderBody(issuer, new
             {
-                keySource = "jwks_url", jwksUrl = fixture.Issuer.JwksUrl, identityMapping = "uid_claim", identityClaim = "uid", rules,
+                keySource = "jwks_url",
+                jwksUrl = fixture.Issuer.JwksUrl,
+                identityMapping = "uid_claim",
+                identityClaim = "uid",
+                rules,
             }));
         await fixture.PollAsync();
         var uid = new Dictionary<string, object> { ["uid"] = 4242 };

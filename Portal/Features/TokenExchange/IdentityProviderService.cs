@@ -106,8 +106,21 @@ public sealed class IdentityProviderService(OrganizationAccess access, TenantDb 
 
     private static object Summary(IdentityProviderDto p) => new
     {
-        p.ProjectId, p.Name, p.Issuer, p.Audiences, p.KeySource, p.JwksUrl, p.Algorithms, p.ClockSkewSeconds, p.MaxTokenAgeSeconds,
-        p.IdentityMapping, p.IdentityClaim, requiredClaims = p.RequiredClaims.Count, rules = p.Rules.Count, p.RateLimitPerSubjectPerMinute,
-        p.AllowedOrigins, p.Enabled,
+        p.ProjectId,
+        p.Name,
+        p.Issuer,
+        p.Audiences,
+        p.KeySource,
+        p.JwksUrl,
+        p.Algorithms,
+        p.ClockSkewSeconds,
+        p.MaxTokenAgeSeconds,
+        p.IdentityMapping,
+        p.IdentityClaim,
+        requiredClaims = p.RequiredClaims.Count,
+        rules = p.Rules.Count,
+        p.RateLimitPerSubjectPerMinute,
+        p.AllowedOrigins,
+        p.Enabled,
     };
 }

@@ -143,8 +143,15 @@ public sealed class TokenExchanger(ExchangeDirectory directory, IdTokenValidator
         if (!_seenToday.TryAdd((provider.Id, identity.Subject), 0)) return;
         await auditThrottle.RecordAsync($"exchange-first:{provider.Id}:{today:yyyyMMdd}:{identity.Subject}", actor, _ =>
             new AuditEntry(AuditEventType.TokenExchangeFirstToday, "identity_provider", provider.Id.ToString(),
-                new { projectId = provider.Issuing.Project.ProjectId, provider = provider.Name, subject = identity.Subject, uid = identity.Uid,
-                    account = identity.Account, rule = match.Name },
+                new
+                {
+                    projectId = provider.Issuing.Project.ProjectId,
+                    provider = provider.Name,
+                    subject = identity.Subject,
+                    uid = identity.Uid,
+                    account = identity.Account,
+                    rule = match.Name
+                },
                 provider.Issuing.Project.OrganizationId), ct);
     }
 
