@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.Usage;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.TokenExchange;
@@ -90,6 +92,23 @@ public sealed class KeySetCacheTests
         (await f.Project.Org.Owner.DeleteAsync(path)).EnsureSuccessStatusCode();
         await f.PollAsync();
         await ProblemAssert.IsProblemAsync(await f.ExchangeAsync(Token(f)), HttpStatusCode.NotFound, "not_found");
+    }
+
+    [Fact]
+    public async Task Usage_IsCountedPerProvider_AndRefusalsByCode()
+    {
+        var (f, id) = await StartAsync();
+        await using var _f = f;
+        await (await f.ExchangeAsync(Token(f))).JsonAsync(HttpStatusCode.OK);
+        await (await f.ExchangeAsync(Token(f))).JsonAsync(HttpStatusCode.OK);
+        await ProblemAssert.IsProblemAsync(await f.ExchangeAsync(Token(f), """{"service":"rtc","channel":"lobby"}"""), HttpStatusCode.Forbidden, "claim_rule_no_match");
+        await f.App.Services.GetRequiredService<UsageFlusher>().FlushAsync(CancellationToken.None);
+        var usage = await (await f.Project.Org.Owner.GetAsync($"{f.Project.Org.Path}/usage?projectId={f.Project.ProjectId}")).JsonAsync(HttpStatusCode.OK);
+        var provider = Assert.Single(usage.GetProperty("topKeys").EnumerateArray(), k => k.GetProperty("id").GetGuid() == id);
+        Assert.Equal(2, provider.GetProperty("count").GetInt64());
+        Assert.Equal("Test issuer (sign-in)", provider.GetProperty("name").GetString());
+        var refused = Assert.Single(usage.GetProperty("refusals").EnumerateArray(), r => r.GetProperty("code").GetString() == "claim_rule_no_match");
+        Assert.Equal(1, refused.GetProperty("count").GetInt64());
     }
 
     [Fact]

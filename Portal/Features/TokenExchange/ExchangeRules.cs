@@ -114,7 +114,16 @@ public static partial class ExchangeRules
             at = m.Index + m.Length;
         }
         regex.Append(Literal(pattern[at..])).Append('$');
-        return Regex.IsMatch(channel, regex.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        // Agora channel names are at most 64 bytes: a longer one matches nothing (and cannot make a pattern backtrack long).
+        if (channel.Length > 64) return false;
+        try
+        {
+            return Regex.IsMatch(channel, regex.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            return false;
+        }
     }
 
     private static string Literal(string part) => string.Join(".*", part.Split('*').Select(Regex.Escape));
