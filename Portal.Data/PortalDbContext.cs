@@ -26,6 +26,8 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Project> Projects => Set<Project>();
     public DbSet<ProjectCertificate> ProjectCertificates => Set<ProjectCertificate>();
     public DbSet<ApiKeys.ApiKey> ApiKeys => Set<ApiKeys.ApiKey>();
+    public DbSet<IdentityProviders.IdentityProvider> IdentityProviders => Set<IdentityProviders.IdentityProvider>();
+    public DbSet<IdentityProviders.ExchangeSubject> ExchangeSubjects => Set<IdentityProviders.ExchangeSubject>();
     public DbSet<Usage.UsageCounter> UsageCounters => Set<Usage.UsageCounter>();
     public DbSet<Usage.CacheStamp> CacheStamps => Set<Usage.CacheStamp>();
     public DbSet<Usage.UsageDaily> UsageDaily => Set<Usage.UsageDaily>();
@@ -88,11 +90,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         return saved;
     }
 
-    /// Keys, certificates, projects (policy, status) and organizations are cached by the token API; a change to
+    /// Keys, identity providers, certificates, projects (policy, status) and organizations are cached by the token API; a change to
     /// any of them bumps the cache stamp that every instance polls. Done here so no feature can forget it.
     private bool TouchesTokenCache() => ChangeTracker.Entries().Any(e =>
         e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted &&
-        e.Entity is Data.ApiKeys.ApiKey or ProjectCertificate or Project or Organization);
+        e.Entity is Data.ApiKeys.ApiKey or Data.IdentityProviders.IdentityProvider or ProjectCertificate or Project or Organization);
 
     /// The write half of tenancy: new rows get the context's organization, and no row of another one is written.
     private void EnforceTenant()

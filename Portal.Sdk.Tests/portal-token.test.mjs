@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { FakeClock, StandInClient, issued, loadModule, networkDown, problem, scriptedFetch, settle, token007, until } from "./fakes.mjs";
 
-const { createTokenProvider, PortalTokenError, backoffDelay, parseRetryAfter, readToken007 } = await loadModule();
+const { createTokenProvider, PortalTokenError, PortalToken, backoffDelay, parseRetryAfter, readToken007 } = await loadModule();
 
 const BASE = "https://portal.example.com";
 
@@ -373,4 +373,60 @@ test("an EventTarget-style client with its own event names (as RTM's) is renewed
   rtm.dispatchEvent(new Event("tokenPrivilegeWillExpire"));
   await settle();
   assert.deepEqual(rtm.renewed, ["007token-2"]);
+});
+
+// Exchange mode: the app's own identity token in, no API key.
+
+function exchanger(clock, fetch, extra = {}) {
+  let n = 0;
+  const p = PortalToken.exchange({
+    baseUrl: BASE, project: "7d9f0d2e-0000-4000-8000-000000000001", getIdToken: async () => `idtoken-${++n}`,
+    service: "rtc", channel: "room-1", fetch, now: clock.now, setTimeout: clock.setTimeout, clearTimeout: clock.clearTimeout, random: () => 0.5, ...extra,
+  });
+  return p;
+}
+
+test("exchange posts to /api/v1/tokens/exchange with the identity token and X-Portal-Project, and no identity in the body", async () => {
+  const clock = new FakeClock();
+  const { fetch, calls } = scriptedFetch(clock, issued({ lifetime: 600, renewAhead: 30 }));
+  const p = exchanger(clock, fetch, { role: "publisher" });
+  const t = await p.getToken();
+  assert.equal(t.token, "007token-1");
+  assert.equal(calls[0].url, `${BASE}/api/v1/tokens/exchange`);
+  assert.equal(calls[0].init.headers.Authorization, "Bearer idtoken-1");
+  assert.equal(calls[0].init.headers["X-Portal-Project"], "7d9f0d2e-0000-4000-8000-000000000001");
+  assert.deepEqual(JSON.parse(calls[0].init.body), { service: "rtc", channel: "room-1", role: "publisher" });
+});
+
+test("exchange renews on the same schedule, asking getIdToken again for every request", async () => {
+  const clock = new FakeClock();
+  const { fetch, calls } = scriptedFetch(clock, issued({ lifetime: 600, renewAhead: 30 }));
+  const p = exchanger(clock, fetch);
+  const scheduled = [];
+  p.on("scheduled", (s) => scheduled.push(s.inMs));
+  await p.getToken();
+  const client = new StandInClient();
+  p.attach(client);
+  assert.deepEqual(scheduled, [569_500]);
+  await clock.advance(569_500);
+  assert.deepEqual(client.renewed, ["007token-2"]);
+  assert.equal(calls[1].init.headers.Authorization, "Bearer idtoken-2");
+});
+
+test("exchange: a refusal carries Portal's code and is not retried; a getIdToken failure is id_token_unavailable", async () => {
+  const clock = new FakeClock();
+  const { fetch, calls } = scriptedFetch(clock, problem(401, "id_token_expired", "The identity token has expired"));
+  await assert.rejects(exchanger(clock, fetch).getToken(), (e) => e instanceof PortalTokenError && e.code === "id_token_expired");
+  assert.equal(calls.length, 1);
+  const failing = exchanger(clock, fetch, { getIdToken: async () => { throw new Error("signed out"); } });
+  await assert.rejects(failing.getToken(), (e) => e.code === "id_token_unavailable");
+  assert.equal(calls.length, 1);
+});
+
+test("exchange options: project and getIdToken are required, and an identity in the options is refused", () => {
+  const base = { baseUrl: BASE, project: "p", getIdToken: async () => "t", channel: "c" };
+  assert.throws(() => PortalToken.exchange({ ...base, project: undefined }), (e) => e.code === "invalid_options");
+  assert.throws(() => PortalToken.exchange({ ...base, getIdToken: "t" }), (e) => e.code === "invalid_options");
+  assert.throws(() => PortalToken.exchange({ ...base, uid: 42 }), (e) => e.code === "invalid_options");
+  assert.throws(() => PortalToken.exchange({ ...base, service: "rtc+rtm" }), (e) => e.code === "invalid_options");
 });

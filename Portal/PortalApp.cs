@@ -13,6 +13,7 @@ using Portal.Features.Notifications;
 using Portal.Features.Organizations;
 using Portal.Features.Policies;
 using Portal.Features.Projects;
+using Portal.Features.TokenExchange;
 using Portal.Features.TokenIssuance;
 using Portal.Features.Usage;
 using Portal.Health;
@@ -51,6 +52,7 @@ public static class PortalApp
         builder.AddPolicies();
         builder.AddApiKeys();
         builder.AddTokenIssuance();
+        builder.AddTokenExchange();
         builder.AddInspector();
         builder.AddUsage();
         builder.AddNotifications();
@@ -85,6 +87,7 @@ public static class PortalApp
         app.MapPolicies();
         app.MapApiKeys();
         app.MapTokenIssuance();
+        app.MapTokenExchange();
         app.MapUsage();
         app.MapNotifications();
         app.MapClientSdk();

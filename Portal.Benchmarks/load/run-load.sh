@@ -9,6 +9,8 @@
 # API keys through the management API, and runs wrk with the same settings and the same Lua script against:
 #   ceiling   POST /api/v1/tokens/rtc on the ceiling app (same headers and body as rtc; it ignores both)
 #   rtc       POST /api/v1/tokens/rtc {"channel":"bench","uid":42}  (Authorization: Bearer <secret key>)
+#   exchange  POST /api/v1/projects/{id}/tokens/exchange {"service":"rtc","channel":"bench"} (Authorization: Bearer <an
+#             RS256 ID token of a static issuer on loopback>; JWKS cached after the first request; LOAD_ID_TOKENS subjects)
 #   compat    GET  /compat/{projectId}/access_token?channel=bench&uid=42&expiredTs=3600  (X-Api-Key: <secret key>)
 #
 # Modes:
@@ -32,6 +34,7 @@ mode="${1:-steady}"
 connections="${LOAD_CONNECTIONS:-64}"
 threads="${LOAD_THREADS:-2}"
 key_count="${LOAD_KEYS:-16}"
+id_token_count="${LOAD_ID_TOKENS:-200}"
 rounds="${LOAD_ROUNDS:-3}"
 round_seconds="${LOAD_ROUND_SECONDS:-5}"
 warmup_seconds="${LOAD_WARMUP_SECONDS:-20}"
@@ -57,11 +60,13 @@ command -v curl >/dev/null && command -v jq >/dev/null || die "needs curl and jq
 work="$(mktemp -d -t portal-load.XXXXXX)"
 portal_pid=""
 ceiling_pid=""
+issuer_pid=""
 cleanup() {
   local status=$?
   set +e # best effort from here: every step must run
   stop_portal
   stop_ceiling
+  stop_process "$issuer_pid"
   if [ "$status" -ne 0 ] && [ -f "$work/portal.log" ]; then
     echo "--- last lines of the Portal log" >&2; tail -n 40 "$work/portal.log" >&2
   fi
@@ -126,6 +131,7 @@ start_portal() {
     Portal__MasterKey="$(head -c 32 /dev/urandom | base64)" \
     Portal__RequireMasterKey=true \
     Portal__HttpsRedirection=false \
+    Portal__TokenExchange__AllowPrivateNetworks=true \
     Portal__Bootstrap__AdminEmail="$admin_email" \
     Portal__Bootstrap__AdminPassword="$admin_password" \
     Portal__Bootstrap__AdminApiToken="$admin_token" \
@@ -159,6 +165,7 @@ api() {
 
 provision() {
   local org project n
+  [ -n "$issuer_pid" ] || start_issuer
   org=$(api POST /api/v1/orgs "$admin_token" '{"name":"Load bench","slug":"load-bench","joinAsOwner":true}' | jq -r .id)
   project=$(api POST "/api/v1/orgs/$org/projects" "$admin_token" '{"name":"Bench","appId":"970CA35de60c44645bbae8a215061b33"}' | jq -r .id) \
     || die "the platform admin could not create a project (is the creator an Owner of the new organization?)"
@@ -174,10 +181,45 @@ provision() {
   check rtc '(.token | startswith("007")) and .channel == "bench" and .uid == 42' \
     -H "Authorization: Bearer ${keys[0]}" -H 'Content-Type: application/json' -d "$rtc_body" "$base$rtc_path"
   check compat '.token | startswith("007")' -H "X-Api-Key: ${keys[0]}" "$base$compat_path"
+  # The token exchange: a provider for the static issuer, one ID token per subject (each subject is limited to
+  # 10,000 exchanges a minute, so the load is spread over several, as for keys).
+  api POST "/api/v1/orgs/$org/projects/$project/identity-providers" "$admin_token" "{\"name\":\"bench issuer\",\"issuer\":\"$issuer_base\",
+    \"audiences\":[\"bench\"],\"keySource\":\"jwks_url\",\"jwksUrl\":\"$issuer_base/jwks.json\",\"algorithms\":[\"RS256\"],
+    \"identityMapping\":\"uid_hash\",\"rateLimitPerSubjectPerMinute\":10000,
+    \"rules\":[{\"services\":[\"rtc\"],\"role\":\"publisher\",\"channels\":[\"bench\"]}]}" >/dev/null
+  exchange_path="/api/v1/projects/$project/tokens/exchange"
+  check exchange '(.token | startswith("007")) and .channel == "bench" and .role == "publisher"' \
+    -H "Authorization: Bearer ${id_tokens[0]}" -H 'Content-Type: application/json' -d "$exchange_body" "$base$exchange_path"
+}
+
+b64url() { base64 -w0 | tr '+/' '-_' | tr -d '='; }
+
+# A static OIDC-style issuer on loopback: an RSA key, its JWKS served by python's http.server, and ID tokens signed
+# with openssl for subjects bench-1..N, valid for a day.
+start_issuer() {
+  local port dir n now header payload
+  port=$(free_port) || die "no free port found"
+  issuer_base="http://127.0.0.1:$port"
+  dir="$work/issuer"; mkdir -p "$dir"
+  openssl genrsa -out "$work/issuer.pem" 2048 2>/dev/null
+  local modulus; modulus=$(openssl rsa -in "$work/issuer.pem" -noout -modulus | cut -d= -f2 | xxd -r -p | b64url)
+  printf '{"keys":[{"kty":"RSA","kid":"bench","use":"sig","alg":"RS256","n":"%s","e":"AQAB"}]}' "$modulus" >"$dir/jwks.json"
+  (cd "$dir" && exec python3 -m http.server "$port" --bind 127.0.0.1 >"$work/issuer.log" 2>&1) &
+  issuer_pid=$!
+  for _ in $(seq 100); do curl -sf -o /dev/null "$issuer_base/jwks.json" && break; sleep 0.1; done
+  now=$(date +%s)
+  header=$(printf '{"alg":"RS256","kid":"bench","typ":"JWT"}' | b64url)
+  id_tokens=()
+  for n in $(seq "$id_token_count"); do
+    payload=$(printf '{"iss":"%s","aud":"bench","sub":"bench-%d","iat":%d,"exp":%d}' "$issuer_base" "$n" "$now" $((now + 86400)) | b64url)
+    id_tokens+=("$header.$payload.$(printf '%s' "$header.$payload" | openssl dgst -sha256 -sign "$work/issuer.pem" -binary | b64url)")
+  done
+  id_token_list=$(IFS=,; echo "${id_tokens[*]}")
 }
 
 rtc_path="/api/v1/tokens/rtc"
 rtc_body='{"channel":"bench","uid":42}'
+exchange_body='{"service":"rtc","channel":"bench"}'
 
 check() {
   local name=$1 expect=$2; shift 2
@@ -197,6 +239,7 @@ route() {
     ceiling) url=$ceiling_base; BENCH_METHOD=POST BENCH_PATH=$rtc_path BENCH_BODY=$rtc_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=${key_list:-none} ;;
     rtc) url=$base; BENCH_METHOD=POST BENCH_PATH=$rtc_path BENCH_BODY=$rtc_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=${key_list:-none} ;;
     compat) url=$base; BENCH_METHOD=GET BENCH_PATH=$compat_path BENCH_BODY="" BENCH_KEY_HEADER=X-Api-Key BENCH_KEYS=${key_list:-none} ;;
+    exchange) url=$base; BENCH_METHOD=POST BENCH_PATH=$exchange_path BENCH_BODY=$exchange_body BENCH_KEY_HEADER=Authorization BENCH_KEYS=${id_token_list:-none} ;;
   esac
   export BENCH_METHOD BENCH_PATH BENCH_BODY BENCH_KEY_HEADER BENCH_KEYS
   wrk -t"$threads" -c"$connections" -d"${duration}s" --timeout 5s "$@" -s "$here/bench.lua" "$url$BENCH_PATH"
@@ -224,11 +267,11 @@ measure() {
 # steady ROWS ROUNDS: warm-up, then rounds of ceiling, rtc, compat back to back.
 steady() {
   local rows=$1 n=$2 name round
-  say "warm-up ${warmup_seconds}s over ceiling, rtc, compat"
-  for name in ceiling rtc compat; do route "$name" $(( (warmup_seconds + 2) / 3 )) >/dev/null; done
+  say "warm-up ${warmup_seconds}s over ceiling, rtc, compat, exchange"
+  for name in ceiling rtc compat exchange; do route "$name" $(( (warmup_seconds + 3) / 4 )) >/dev/null; done
   : >"$rows"
   for round in $(seq "$n"); do
-    for name in ceiling rtc compat; do measure "$name" "$round_seconds" "$rows"; done
+    for name in ceiling rtc compat exchange; do measure "$name" "$round_seconds" "$rows"; done
   done
 }
 
@@ -251,16 +294,20 @@ summarize() {
 }
 
 table() {
-  local summary=$1 ceiling_rps name rps p50 p99 non2xx errors cpu_us lo hi label ratio
+  local summary=$1 ceiling_rps rtc_rps name rps p50 p99 non2xx errors cpu_us lo hi label ratio
   ceiling_rps=$(awk '$1 == "ceiling" { print $2 }' <<<"$summary")
+  rtc_rps=$(awk '$1 == "rtc" { print $2 }' <<<"$summary")
   echo "| target | requests/s | vs ceiling (rounds) | p50 | p99 | non-2xx | socket errors | server CPU per request |"
   echo "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"
-  for name in ceiling rtc compat; do
+  for name in ceiling rtc compat exchange; do
+    awk -v r="$name" '$1 == r { found = 1 } END { exit !found }' <<<"$summary" || continue
     read -r _ rps p50 p99 non2xx errors cpu_us lo hi < <(awk -v r="$name" '$1 == r' <<<"$summary")
     case $name in
       ceiling) label="bare Kestrel, fixed JSON (the ceiling)"; ratio="100%" ;;
       rtc) label="\`POST /api/v1/tokens/rtc\`"; ratio="$(awk -v a="$rps" -v b="$ceiling_rps" 'BEGIN { printf "%.2f×", a / b }') ($lo–$hi%)" ;;
       compat) label="\`GET /compat/{projectId}/access_token\`"; ratio="$(awk -v a="$rps" -v b="$ceiling_rps" 'BEGIN { printf "%.2f×", a / b }') ($lo–$hi%)" ;;
+      exchange) label="\`POST /api/v1/projects/{id}/tokens/exchange\` (JWKS cached; $(awk -v a="$rps" -v b="$rtc_rps" 'BEGIN { printf "%.2f×", a / b }') the rtc route, target ≥ 0.5×)"
+        ratio="$(awk -v a="$rps" -v b="$ceiling_rps" 'BEGIN { printf "%.2f×", a / b }') ($lo–$hi%)" ;;
     esac
     printf '| %s | %s | %s | %s ms | %s ms | %s | %s | %s µs |\n' "$label" "$rps" "$ratio" "$p50" "$p99" "$non2xx" "$errors" "$cpu_us"
   done

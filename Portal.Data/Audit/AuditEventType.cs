@@ -65,6 +65,13 @@ public enum AuditEventType
     NotificationSettingsUpdated = 1700,
     WebhookSecretCreated = 1701,
 
+    // 1800: identity providers and token exchange
+    IdentityProviderCreated = 1800,
+    IdentityProviderChanged = 1801,
+    IdentityProviderRemoved = 1802,
+    TokenExchangeFirstToday = 1810,
+    TokenExchangeRefused = 1811,
+
     // 1900: security
     CrossOrganizationAccessRefused = 1900,
     RoleForbidden = 1901,

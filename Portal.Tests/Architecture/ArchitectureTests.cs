@@ -21,8 +21,13 @@ public sealed class ArchitectureTests
             "OrganizationSummary", "NewOrganizationDialog"],
         ["Policies"] = ["PolicyTab"],
         ["Projects"] = ["ProjectLookup", "ProjectService", "ProjectDto", "ProjectQuery", "ProjectSort", "PageOf`1", "NewProjectDialog"],
+        ["TokenExchange"] = ["SignInTab"],
         ["TokenIssuance"] = ["IssuanceCache", "ProjectSnapshot", "CertificateSnapshot", "TokenVerification", "TestTokens", "MintTestToken", "TokenResponse",
-            "TokenCommand"],
+            "TokenCommand",
+            // The token exchange issues through the same path as keys: the issuer (which counts), the policy gate, the
+            // per-subject limiter, the request records and the hand-written answer.
+            "TokenIssuer", "PolicyGate", "IssuanceCounter", "RateLimits", "KeySnapshot", "RtcTokenRequest", "RtcPrivilegeRequest", "RtmTokenRequest", "ChatTokenRequest",
+            "TokenJson", "CacheStampPoller"],
         ["Usage"] = ["UsageRecorder", "UsageTab", "UsageDays", "UsageRow", "UsageSource"],
     };
 

@@ -19,7 +19,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
     private sealed record Route(HttpMethod Method, string Template, string Path, object? Body, bool IsWrite);
 
     /// The ids of one organization's things that the routes take.
-    private sealed record Ids(string Org, Guid Project, Guid Active, Guid Staged, Guid Member, Guid Invitation, Guid Key, JsonElement Policy);
+    private sealed record Ids(string Org, Guid Project, Guid Active, Guid Staged, Guid Member, Guid Invitation, Guid Key, JsonElement Policy, Guid Provider);
 
     private const string OrgScope = "/api/v1/orgs/{orgId}";
 
@@ -37,9 +37,9 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         var routes = RoutesFor(theirs);
         // The attacker's own organization path with the victim's ids of things inside it: its projects, certificates,
         // keys, members and invitations.
-        var victimIds = new[] { theirs.Project, theirs.Active, theirs.Staged, theirs.Member, theirs.Invitation, theirs.Key }.Select(id => id.ToString()).ToArray();
+        var victimIds = new[] { theirs.Project, theirs.Active, theirs.Staged, theirs.Member, theirs.Invitation, theirs.Key, theirs.Provider }.Select(id => id.ToString()).ToArray();
         var mixed = RoutesFor(mine with { Project = theirs.Project })
-            .Concat(RoutesFor(mine with { Active = theirs.Active, Staged = theirs.Staged, Member = theirs.Member, Invitation = theirs.Invitation, Key = theirs.Key }))
+            .Concat(RoutesFor(mine with { Active = theirs.Active, Staged = theirs.Staged, Member = theirs.Member, Invitation = theirs.Invitation, Key = theirs.Key, Provider = theirs.Provider }))
             .Where(r => victimIds.Any(r.Path.Contains)).DistinctBy(r => (r.Method, r.Path)).ToList();
         var anonymous = app.CreateClient();
 
@@ -66,7 +66,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
     {
         var mapped = OrganizationRoutes(app);
         var dummy = JsonDocument.Parse("{}").RootElement;
-        var rows = RoutesFor(new Ids("/api/v1/orgs/x", Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, dummy))
+        var rows = RoutesFor(new Ids("/api/v1/orgs/x", Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, dummy, Guid.Empty))
             .Select(r => $"{r.Method} {r.Template}").ToHashSet();
         Assert.True(mapped.Count > 30, string.Join("\n", mapped));
         var missing = mapped.Except(rows).Order().ToList();
@@ -102,7 +102,9 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         var key = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects/{project}/api-keys", new { name = "server", kind = "secret", scopes = new[] { "rtc" } }))
             .JsonAsync(HttpStatusCode.Created)).GetProperty("info").GetProperty("id").GetGuid();
         var policy = JsonDocument.Parse(await org.Owner.GetStringAsync($"{org.Path}/projects/{project}/policy")).RootElement;
-        return new Ids(org.Path, project, active, staged, member, invitation, key, policy);
+        var provider = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects/{project}/identity-providers", Provider($"https://{name.Replace(' ', '-').ToLowerInvariant()}.example.test/")))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        return new Ids(org.Path, project, active, staged, member, invitation, key, policy, provider);
     }
 
     [Fact]
@@ -149,6 +151,11 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             Row(HttpMethod.Get, P + "/api-keys", $"{p}/api-keys"),
             Row(HttpMethod.Post, P + "/api-keys", $"{p}/api-keys", new { name = "planted", kind = "secret", scopes = new[] { "rtc" } }),
             Row(HttpMethod.Delete, P + "/api-keys/{keyId}", $"{p}/api-keys/{ids.Key}"),
+            Row(HttpMethod.Get, P + "/identity-providers", $"{p}/identity-providers"),
+            Row(HttpMethod.Post, P + "/identity-providers", $"{p}/identity-providers", Provider("https://planted.example.test/")),
+            Row(HttpMethod.Get, P + "/identity-providers/{providerId}", $"{p}/identity-providers/{ids.Provider}"),
+            Row(HttpMethod.Put, P + "/identity-providers/{providerId}", $"{p}/identity-providers/{ids.Provider}", Provider("https://pwned.example.test/")),
+            Row(HttpMethod.Delete, P + "/identity-providers/{providerId}", $"{p}/identity-providers/{ids.Provider}"),
             Row(HttpMethod.Get, P + "/usage", $"{p}/usage"),
             Row(HttpMethod.Get, OrgScope + "/usage", $"{org}/usage?projectId={ids.Project}"),
             Row(HttpMethod.Get, OrgScope + "/usage", $"{org}/usage"),
@@ -165,6 +172,16 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         ];
     }
 
+    /// A valid identity provider body (public issuer, discovery; nothing is fetched at configuration).
+    private static object Provider(string issuer) => new
+    {
+        name = "IdP",
+        issuer,
+        audiences = new[] { "app" },
+        keySource = "discovery",
+        rules = new[] { new { services = new[] { "rtc" }, role = "subscriber", channels = new[] { "room-*" } } },
+    };
+
     private static Task<HttpResponseMessage> SendAsync(HttpClient client, Route route)
     {
         var request = new HttpRequestMessage(route.Method, route.Path);
@@ -178,7 +195,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         {
             victim.Path, $"{victim.Path}/members", $"{victim.Path}/invitations", $"{victim.Path}/projects",
             $"{victim.Path}/projects/{project}", $"{victim.Path}/projects/{project}/certificates", $"{victim.Path}/projects/{project}/policy",
-            $"{victim.Path}/projects/{project}/api-keys", $"{victim.Path}/notifications", $"{victim.Path}/notifications/deliveries",
+            $"{victim.Path}/projects/{project}/api-keys", $"{victim.Path}/projects/{project}/identity-providers", $"{victim.Path}/notifications", $"{victim.Path}/notifications/deliveries",
         };
         var bodies = new List<string>();
         foreach (var path in parts) bodies.Add(await victim.Owner.GetStringAsync(path));

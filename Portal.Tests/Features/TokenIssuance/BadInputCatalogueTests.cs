@@ -110,6 +110,12 @@ public sealed class BadInputCatalogueTests(BadInputCatalogueTests.Fixture fixtur
         { "chat expire 86401", "/api/v1/tokens/chat", """{"userId":"u","expireSeconds":86401}""", 400, "expire_exceeds_policy" },
         { "chat user number", "/api/v1/tokens/chat", """{"userId":5}""", 400, "invalid_json" },
         { "verify with number token", "/api/v1/tokens/verify", """{"token":5}""", 400, "invalid_json" },
+        // The token exchange (its token refusals: ExchangeRefusalTests): without X-Portal-Project, with a bad body.
+        { "exchange without project", "/api/v1/tokens/exchange", """{"service":"rtc","channel":"c"}""", 400, "project_missing" },
+        { "exchange service number", "/api/v1/tokens/exchange", """{"service":5}""", 400, "invalid_json" },
+        { "exchange on an unknown project", $"/api/v1/projects/{Guid.Empty}/tokens/exchange", """{"service":"rtc","channel":"c"}""", 404, "not_found" },
+        { "exchange with an identity", $"/api/v1/projects/{Guid.Empty}/tokens/exchange", """{"service":"rtc","uid":1}""", 400, "identity_from_token" },
+        { "exchange unknown service", $"/api/v1/projects/{Guid.Empty}/tokens/exchange", """{"service":"video"}""", 400, "service_invalid" },
     };
 
     [Theory]

@@ -25,6 +25,7 @@ public static partial class AuditAreas
         new("policies", "Token policies", 1500),
         new("api-keys", "API keys and tokens", 1600),
         new("notifications", "Reports and notifications", 1700),
+        new("sign-in", "Identity providers and token exchange", 1800),
         new("security", "Security", 1900),
     ];
 

@@ -1,6 +1,6 @@
 namespace Portal.Features.TokenIssuance;
 
-/// CORS and caching for the token routes. A preflight carries no key header, so it is answered for any origin
+/// CORS and caching for the token routes (and the token exchange). A preflight carries no key header, so it is answered for any origin
 /// (with `?key=` on a drop-in route the actual request's check decides); the real request is refused with
 /// `origin_not_allowed` unless the origin is one of the key's. Tokens are never cached.
 public static class TokenCors
@@ -8,7 +8,7 @@ public static class TokenCors
     public static IApplicationBuilder UseTokenCors(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
         var path = context.Request.Path;
-        if (!path.StartsWithSegments("/api/v1/tokens") && !path.StartsWithSegments("/compat"))
+        if (!path.StartsWithSegments("/api/v1/tokens") && !path.StartsWithSegments("/compat") && !IsProjectExchange(path))
         {
             await next(context);
             return;
@@ -28,13 +28,17 @@ public static class TokenCors
         if (HttpMethods.IsOptions(context.Request.Method) && origin.Length > 0)
         {
             headers.AccessControlAllowMethods = "GET, POST, OPTIONS";
-            headers.AccessControlAllowHeaders = "Authorization, X-Api-Key, Content-Type";
+            headers.AccessControlAllowHeaders = "Authorization, X-Api-Key, X-Portal-Project, Content-Type";
             headers.AccessControlMaxAge = "600";
             context.Response.StatusCode = StatusCodes.Status204NoContent;
             return;
         }
         await next(context);
     });
+
+    /// `/api/v1/projects/{projectId}/tokens/exchange` (token exchange): CORS as for the other token routes.
+    private static bool IsProjectExchange(PathString path) =>
+        path.StartsWithSegments("/api/v1/projects", out var rest) && rest.Value is { } r && r.EndsWith("/tokens/exchange", StringComparison.Ordinal);
 
     private static bool IsEchoable(string origin)
     {

@@ -74,6 +74,9 @@ public sealed class UsageService(OrganizationAccess access, TenantDb tenants, Pr
         var projects = await db.Projects.AsNoTracking().Where(p => projectIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, p => p.Name, ct);
         var keys = await db.ApiKeys.AsNoTracking().Where(k => keyIds.Contains(k.Id))
             .ToDictionaryAsync(k => k.Id, k => $"{k.Name} ({k.Prefix}…)", ct);
+        // Token exchanges are counted under their identity provider's id, as key requests under the key's.
+        foreach (var p in await db.IdentityProviders.AsNoTracking().Where(p => keyIds.Contains(p.Id)).Select(p => new { p.Id, p.Name }).ToListAsync(ct))
+            keys[p.Id] = $"{p.Name} (sign-in)";
         string Project(Guid id) => projects.GetValueOrDefault(id) ?? "(deleted project)";
         string Key(Guid id) => id == Guid.Empty ? "(no key)" : keys.GetValueOrDefault(id) ?? "(deleted key)";
 

@@ -8,6 +8,14 @@
 //   await client.join(appId, "room-1", token, 42);
 //   tokens.attach(client); // renews on token-privilege-will-expire and on its own schedule
 //
+// Exchange mode: no API key at all; the app's own sign-in token (Auth0, Firebase Auth, Keycloak, any OIDC provider the
+// project trusts on its Sign-in tab) is exchanged for the Agora token, with the same renewal schedule. `getIdToken`
+// is called for every request, so a provider SDK's own refresh (Firebase's getIdToken()) keeps the token fresh.
+//
+//   import { PortalToken } from "https://portal.example.com/sdk/portal-token.js";
+//   const tokens = PortalToken.exchange({ baseUrl: "https://portal.example.com", project: "<project id>",
+//                                         getIdToken: () => auth.currentUser.getIdToken(), service: "rtc", channel: "room-1" });
+//
 // Edge cases this file exists for: the SDK event and our own timer both firing for one expiry (one renewal, not
 // two), a tab that slept through the event (the timer and `visibilitychange` catch up), a device clock that is off
 // (times are moved onto the local clock using the server's issuedAt), and a Portal that is briefly unreachable or
@@ -17,7 +25,8 @@
  * A refusal or failure, carrying Portal's RFC 9457 problem fields.
  * `code` is Portal's stable problem code (`api_key_revoked`, `origin_not_allowed`, `rate_limited`, …), or one of
  * this module's: `network_error` (no answer), `invalid_response` (an answer without a token), `invalid_options`,
- * `renew_failed` (the client's renewToken threw), `rejoin_required` (the token expired and no onDidExpire was given).
+ * `renew_failed` (the client's renewToken threw), `rejoin_required` (the token expired and no onDidExpire was given),
+ * `id_token_unavailable` (exchange mode: getIdToken threw or gave nothing).
  */
 export class PortalTokenError extends Error {
   /**
@@ -127,7 +136,7 @@ export function createTokenProvider(options) {
 
   /** One request, no retries. Resolves to a token record or throws a PortalTokenError. */
   async function requestOnce() {
-    const { url, init } = buildRequest(o);
+    const { url, init } = await buildRequest(o);
     const sentAt = now();
     let response;
     try {
@@ -327,6 +336,17 @@ export function createTokenProvider(options) {
 }
 
 /** The delay before retry number attempt+1: Retry-After when the server sent one, else exponential with jitter. */
+/**
+ * Exchange mode: `createTokenProvider` with `route: "exchange"`: `{ baseUrl, project, getIdToken, service, channel, role }`.
+ * @param {object} options
+ */
+export function exchange(options) {
+  return createTokenProvider({ ...options, route: "exchange" });
+}
+
+/** The module's entry points under one name: `PortalToken.exchange({ project, getIdToken })`, `PortalToken.create(...)`. */
+export const PortalToken = Object.freeze({ create: (options) => createTokenProvider(options), exchange });
+
 export function backoffDelay(attempt, retryAfterMs, retry, random = Math.random) {
   if (retryAfterMs != null) return retryAfterMs;
   const ceiling = Math.min(retry.maxDelayMs, retry.baseDelayMs * 2 ** attempt);
@@ -338,6 +358,14 @@ function checkOptions(options) {
   const o = { route: "v1", service: "rtc", renewAheadSeconds: 30, ...options };
   if (typeof o.baseUrl !== "string" || !/^https?:\/\//.test(o.baseUrl)) fail("baseUrl must be Portal's http(s) address.");
   o.baseUrl = o.baseUrl.replace(/\/+$/, "");
+  if (o.route === "exchange") {
+    if (typeof o.project !== "string" || o.project.length === 0) fail("project (the project's id) is required for an exchange.");
+    if (typeof o.getIdToken !== "function") fail("getIdToken (a function returning the identity provider's token) is required for an exchange.");
+    if (!["rtc", "rtm", "chat"].includes(o.service)) fail('An exchange\'s service is "rtc", "rtm" or "chat".');
+    if (o.uid != null || o.account != null || o.rtmUserId != null) fail("An exchange takes its identity from the identity token: leave out uid, account and rtmUserId.");
+    if (o.service === "rtc" && (typeof o.channel !== "string" || o.channel.length === 0)) fail("channel is required for RTC tokens.");
+    return o;
+  }
   if (typeof o.key !== "string" || o.key.length === 0) fail("key (an API key of the project) is required.");
   if (!["rtc", "rtm", "rtc+rtm"].includes(o.service)) fail('service must be "rtc", "rtm" or "rtc+rtm".');
   if (!["v1", "access_token"].includes(o.route)) fail('route must be "v1" or "access_token".');
@@ -351,7 +379,26 @@ function checkOptions(options) {
   return o;
 }
 
-function buildRequest(o) {
+async function buildRequest(o) {
+  if (o.route === "exchange") {
+    let idToken;
+    try {
+      idToken = await o.getIdToken();
+    } catch (cause) {
+      throw new PortalTokenError(`getIdToken failed: ${cause?.message ?? cause}`, { code: "id_token_unavailable", cause });
+    }
+    if (typeof idToken !== "string" || idToken.length === 0)
+      throw new PortalTokenError("getIdToken returned no token: sign the user in first.", { code: "id_token_unavailable" });
+    const body = { service: o.service, channel: o.service === "rtc" ? o.channel : undefined, role: o.role, expireSeconds: o.expireSeconds };
+    return {
+      url: `${o.baseUrl}/api/v1/tokens/exchange`,
+      init: {
+        method: "POST",
+        headers: { Authorization: `Bearer ${idToken}`, "X-Portal-Project": o.project, Accept: "application/json", "Content-Type": "application/json" },
+        body: JSON.stringify(body),
+      },
+    };
+  }
   const headers = { Authorization: `Bearer ${o.key}`, Accept: "application/json" };
   if (o.route === "access_token") {
     const query = new URLSearchParams({ channel: o.channel, uid: String(o.uid ?? 0) });
