@@ -33,6 +33,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Notifications.NotificationSettings> NotificationSettings => Set<Notifications.NotificationSettings>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Notifications.NotificationAttempt> NotificationAttempts => Set<Notifications.NotificationAttempt>();
+    public DbSet<AgoraOps.AgoraAccount> AgoraAccounts => Set<AgoraOps.AgoraAccount>();
+    public DbSet<AgoraOps.ProjectAgoraLink> ProjectAgoraLinks => Set<AgoraOps.ProjectAgoraLink>();
+    public DbSet<AgoraOps.AgoraBan> AgoraBans => Set<AgoraOps.AgoraBan>();
 
     /// The Data Protection key ring; each key's XML is encrypted with the master key before it lands here.
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;

@@ -26,6 +26,7 @@ public static partial class AuditAreas
         new("api-keys", "API keys and tokens", 1600),
         new("notifications", "Reports and notifications", 1700),
         new("security", "Security", 1900),
+        new("agora", "Agora operations", 2000),
     ];
 
     public static AuditArea? Find(string key) => All.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.OrdinalIgnoreCase));
