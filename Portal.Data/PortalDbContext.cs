@@ -36,6 +36,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<AgoraOps.AgoraAccount> AgoraAccounts => Set<AgoraOps.AgoraAccount>();
     public DbSet<AgoraOps.ProjectAgoraLink> ProjectAgoraLinks => Set<AgoraOps.ProjectAgoraLink>();
     public DbSet<AgoraOps.AgoraBan> AgoraBans => Set<AgoraOps.AgoraBan>();
+    public DbSet<AgoraOps.TokenRevocation> TokenRevocations => Set<AgoraOps.TokenRevocation>();
 
     /// The Data Protection key ring; each key's XML is encrypted with the master key before it lands here.
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
@@ -91,11 +92,11 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         return saved;
     }
 
-    /// Keys, certificates, projects (policy, status) and organizations are cached by the token API; a change to
+    /// Keys, certificates, projects (policy, status), organizations and token revocations are cached by the token API; a change to
     /// any of them bumps the cache stamp that every instance polls. Done here so no feature can forget it.
     private bool TouchesTokenCache() => ChangeTracker.Entries().Any(e =>
         e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted &&
-        e.Entity is Data.ApiKeys.ApiKey or ProjectCertificate or Project or Organization);
+        e.Entity is Data.ApiKeys.ApiKey or ProjectCertificate or Project or Organization or AgoraOps.TokenRevocation);
 
     /// The write half of tenancy: new rows get the context's organization, and no row of another one is written.
     private void EnforceTenant()

@@ -306,6 +306,52 @@ namespace Portal.Migrations
                     b.ToTable("ProjectAgoraLinks", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.AgoraOps.TokenRevocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("BanId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long?>("IssuedBefore")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("LiftedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("RevokedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("RevokedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(255)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "LiftedAt");
+
+                    b.HasIndex("OrganizationId", "ProjectId", "RevokedAt");
+
+                    b.ToTable("TokenRevocations", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.ApiKeys.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1173,6 +1219,15 @@ namespace Portal.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Portal.Data.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.AgoraOps.TokenRevocation", b =>
+                {
                     b.HasOne("Portal.Data.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")

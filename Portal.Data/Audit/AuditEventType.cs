@@ -82,4 +82,6 @@ public enum AuditEventType
     BanLifted = 2012,
     /// A transient failure (5xx, 429, time-out): recorded and retried with backoff.
     BanCallDeferred = 2013,
+    TokensRevoked = 2020,
+    TokenRevocationLifted = 2021,
 }

@@ -317,6 +317,52 @@ namespace Portal.Migrations.Postgres
                     b.ToTable("ProjectAgoraLinks", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.AgoraOps.TokenRevocation", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid?>("BanId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset?>("IssuedBefore")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<DateTimeOffset?>("LiftedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("LiftedBy")
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<Guid>("OrganizationId")
+                        .HasColumnType("uuid");
+
+                    b.Property<Guid>("ProjectId")
+                        .HasColumnType("uuid");
+
+                    b.Property<DateTimeOffset>("RevokedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("RevokedBy")
+                        .IsRequired()
+                        .HasMaxLength(256)
+                        .HasColumnType("character varying(256)");
+
+                    b.Property<string>("Subject")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProjectId", "LiftedAt");
+
+                    b.HasIndex("OrganizationId", "ProjectId", "RevokedAt");
+
+                    b.ToTable("TokenRevocations", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.ApiKeys.ApiKey", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1194,6 +1240,15 @@ namespace Portal.Migrations.Postgres
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
 
+                    b.HasOne("Portal.Data.Projects.Project", null)
+                        .WithMany()
+                        .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.AgoraOps.TokenRevocation", b =>
+                {
                     b.HasOne("Portal.Data.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")

@@ -19,7 +19,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
     private sealed record Route(HttpMethod Method, string Template, string Path, object? Body, bool IsWrite);
 
     /// The ids of one organization's things that the routes take.
-    private sealed record Ids(string Org, Guid Project, Guid Active, Guid Staged, Guid Member, Guid Invitation, Guid Key, JsonElement Policy, Guid Account, Guid Ban);
+    private sealed record Ids(string Org, Guid Project, Guid Active, Guid Staged, Guid Member, Guid Invitation, Guid Key, JsonElement Policy, Guid Account, Guid Ban, Guid Revocation);
 
     private const string OrgScope = "/api/v1/orgs/{orgId}";
 
@@ -37,9 +37,9 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         var routes = RoutesFor(theirs);
         // The attacker's own organization path with the victim's ids of things inside it: its projects, certificates,
         // keys, members and invitations.
-        var victimIds = new[] { theirs.Project, theirs.Active, theirs.Staged, theirs.Member, theirs.Invitation, theirs.Key, theirs.Account, theirs.Ban }.Select(id => id.ToString()).ToArray();
+        var victimIds = new[] { theirs.Project, theirs.Active, theirs.Staged, theirs.Member, theirs.Invitation, theirs.Key, theirs.Account, theirs.Ban, theirs.Revocation }.Select(id => id.ToString()).ToArray();
         var mixed = RoutesFor(mine with { Project = theirs.Project })
-            .Concat(RoutesFor(mine with { Active = theirs.Active, Staged = theirs.Staged, Member = theirs.Member, Invitation = theirs.Invitation, Key = theirs.Key, Account = theirs.Account, Ban = theirs.Ban }))
+            .Concat(RoutesFor(mine with { Active = theirs.Active, Staged = theirs.Staged, Member = theirs.Member, Invitation = theirs.Invitation, Key = theirs.Key, Account = theirs.Account, Ban = theirs.Ban, Revocation = theirs.Revocation }))
             .Where(r => victimIds.Any(r.Path.Contains)).DistinctBy(r => (r.Method, r.Path)).ToList();
         var anonymous = app.CreateClient();
 
@@ -66,7 +66,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
     {
         var mapped = OrganizationRoutes(app);
         var dummy = JsonDocument.Parse("{}").RootElement;
-        var rows = RoutesFor(new Ids("/api/v1/orgs/x", Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, dummy, Guid.Empty, Guid.Empty))
+        var rows = RoutesFor(new Ids("/api/v1/orgs/x", Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, dummy, Guid.Empty, Guid.Empty, Guid.Empty))
             .Select(r => $"{r.Method} {r.Template}").ToHashSet();
         Assert.True(mapped.Count > 30, string.Join("\n", mapped));
         var missing = mapped.Except(rows).Order().ToList();
@@ -116,7 +116,9 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             });
             await db.SaveChangesAsync();
         }
-        return new Ids(org.Path, project, active, staged, member, invitation, key, policy, account, ban);
+        var revocation = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects/{project}/revocations", new { account = "someone" }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        return new Ids(org.Path, project, active, staged, member, invitation, key, policy, account, ban, revocation);
     }
 
     [Fact]
@@ -187,6 +189,9 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             Row(HttpMethod.Post, P + "/bans", $"{p}/bans", new { kind = "kick", uid = 7 }),
             Row(HttpMethod.Post, P + "/bans/{banId}/retry", $"{p}/bans/{ids.Ban}/retry"),
             Row(HttpMethod.Delete, P + "/bans/{banId}", $"{p}/bans/{ids.Ban}"),
+            Row(HttpMethod.Get, P + "/revocations", $"{p}/revocations"),
+            Row(HttpMethod.Post, P + "/revocations", $"{p}/revocations", new { uid = 7 }),
+            Row(HttpMethod.Delete, P + "/revocations/{revocationId}", $"{p}/revocations/{ids.Revocation}"),
         ];
     }
 
@@ -205,6 +210,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             $"{victim.Path}/projects/{project}", $"{victim.Path}/projects/{project}/certificates", $"{victim.Path}/projects/{project}/policy",
             $"{victim.Path}/projects/{project}/api-keys", $"{victim.Path}/notifications", $"{victim.Path}/notifications/deliveries",
             $"{victim.Path}/agora-accounts", $"{victim.Path}/projects/{project}/agora-account", $"{victim.Path}/projects/{project}/bans",
+            $"{victim.Path}/projects/{project}/revocations",
         };
         var bodies = new List<string>();
         foreach (var path in parts) bodies.Add(await victim.Owner.GetStringAsync(path));

@@ -36,5 +36,12 @@ public static class AgoraOpsEndpoints
             (await service.RetryAsync(http.Caller(), projectId, banId, ct)).ToOk()).WithSummary("Try a failed kick or ban again.");
         project.MapDelete("/bans/{banId:guid}", async (Guid projectId, Guid banId, HttpContext http, BanService service, CancellationToken ct) =>
             (await service.LiftAsync(http.Caller(), projectId, banId, ct)).ToOk()).WithSummary("Lift an active ban (deletes Agora's rule).");
+        project.MapGet("/revocations", async (Guid projectId, HttpContext http, RevocationService service, CancellationToken ct) =>
+            (await service.ListAsync(http.Caller(), projectId, ct)).ToOk()).WithSummary("Token revocations, newest first, with who revoked and lifted them.");
+        project.MapPost("/revocations", async (Guid projectId, RevokeTokens input, HttpContext http, RevocationService service, CancellationToken ct) =>
+                (await service.RevokeAsync(http.Caller(), projectId, input, ct)).ToCreated(r => $"/api/v1/orgs/{http.Caller().OrganizationId}/projects/{projectId}/revocations/{r.Id}"))
+            .WithSummary("Revoke a uid's or account's tokens (and kick the uid for the policy's maximum lifetime), or every token issued before now.");
+        project.MapDelete("/revocations/{revocationId:guid}", async (Guid projectId, Guid revocationId, HttpContext http, RevocationService service, CancellationToken ct) =>
+            (await service.LiftAsync(http.Caller(), projectId, revocationId, ct)).ToOk()).WithSummary("Lift a revocation: the user may get tokens and join again.");
     }
 }

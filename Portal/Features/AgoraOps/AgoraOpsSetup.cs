@@ -7,7 +7,7 @@ namespace Portal.Features.AgoraOps;
 public static class AgoraOpsSetup
 {
     /// Agora operations: an organization's Agora accounts (RESTful API credentials), each project's link to one,
-    /// kicks and bans through Agora's kicking-rule API, and the job that retries calls that failed transiently.
+    /// kicks and bans through Agora's kicking-rule API, token revocation, and the job that retries calls that failed transiently.
     public static WebApplicationBuilder AddAgoraOps(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
@@ -17,6 +17,7 @@ public static class AgoraOpsSetup
         s.AddScoped<AgoraAccountService>();
         s.AddScoped<BanService>();
         s.AddScoped<BanAttempts>();
+        s.AddScoped<RevocationService>();
         s.AddRecurringJob<BanRetryJob>(BanRetryJob.RecurringId, _ => "*/5 * * * *", j => j.SweepAsync(CancellationToken.None));
         // No redirects, no proxy, public addresses only unless allowed: see OutboundHttp.
         s.AddOutboundHttpClient(AgoraRestClient.HttpClientName,

@@ -70,6 +70,51 @@ public sealed partial class BanService(OrganizationAccess access, TenantDb tenan
         return Dto(ban, clock.GetUtcNow());
     }
 
+    /// The kicking-rule of a token revocation: the uid cannot join any channel of the app for the given minutes.
+    /// Null when the project has no Agora account (the revocation still refuses tokens).
+    internal async Task<AgoraBan?> PlaceForRevocationAsync(Data.PortalDbContext db, OrgCaller caller, Guid projectId, long uid, int minutes, CancellationToken ct)
+    {
+        var target = await accounts.ForProjectAsync(db, projectId, ct);
+        if (!target.Ok) return null;
+        var now = clock.GetUtcNow();
+        var ban = new AgoraBan
+        {
+            Id = Guid.NewGuid(),
+            OrganizationId = caller.OrganizationId,
+            ProjectId = projectId,
+            Kind = BanKind.BanJoin,
+            Uid = uid,
+            Minutes = Math.Clamp(minutes, 1, 1440),
+            CreatedAt = now,
+            CreatedBy = caller.Actor.Name ?? caller.UserId,
+            Attempts = 1,
+            NextAttemptAt = now + BanAttempts.Lease,
+        };
+        db.AgoraBans.Add(ban);
+        await db.SaveChangesAsync(ct);
+        await attempts.RunAsync(db, ban, target.Value.AppId, target.Value.Credentials, caller.Actor, ct);
+        return ban;
+    }
+
+    /// Ends a revocation's kicking-rule: deleted at Agora when active; a pending or failed one stops being retried.
+    internal async Task<string?> EndForRevocationAsync(Data.PortalDbContext db, Guid banId, CancellationToken ct)
+    {
+        var ban = await db.AgoraBans.SingleOrDefaultAsync(b => b.Id == banId, ct);
+        if (ban is null || ban.Status is BanStatus.Lifted or BanStatus.Done) return null;
+        if (ban.Status == BanStatus.Active && ban.AgoraRuleId is { } ruleId)
+        {
+            var target = await accounts.ForProjectAsync(db, ban.ProjectId, ct);
+            if (!target.Ok) return target.Error.Message;
+            var answer = await agora.DeleteRuleAsync(target.Value.Credentials, target.Value.AppId, ruleId, ct);
+            if (!answer.Ok) return answer.Error;
+        }
+        ban.Status = BanStatus.Lifted;
+        ban.LiftedAt = clock.GetUtcNow();
+        ban.NextAttemptAt = null;
+        await db.SaveChangesAsync(ct);
+        return null;
+    }
+
     /// A failed ban tried again now, with a fresh budget of retries.
     public async Task<Result<BanDto>> RetryAsync(OrgCaller caller, Guid projectId, Guid banId, CancellationToken ct)
     {
