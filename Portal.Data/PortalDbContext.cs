@@ -37,6 +37,9 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<AgoraOps.ProjectAgoraLink> ProjectAgoraLinks => Set<AgoraOps.ProjectAgoraLink>();
     public DbSet<AgoraOps.AgoraBan> AgoraBans => Set<AgoraOps.AgoraBan>();
     public DbSet<AgoraOps.TokenRevocation> TokenRevocations => Set<AgoraOps.TokenRevocation>();
+    public DbSet<AgoraOps.NcsEndpoint> NcsEndpoints => Set<AgoraOps.NcsEndpoint>();
+    public DbSet<AgoraOps.NcsNotice> NcsNotices => Set<AgoraOps.NcsNotice>();
+    public DbSet<AgoraOps.ChannelPresence> ChannelPresence => Set<AgoraOps.ChannelPresence>();
 
     /// The Data Protection key ring; each key's XML is encrypted with the master key before it lands here.
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;

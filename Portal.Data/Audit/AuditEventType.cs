@@ -84,4 +84,7 @@ public enum AuditEventType
     BanCallDeferred = 2013,
     TokensRevoked = 2020,
     TokenRevocationLifted = 2021,
+    NcsSecretSet = 2030,
+    /// An NCS request with a bad or missing signature (throttled: one event a minute per project with the count).
+    NcsSignatureRefused = 2031,
 }

@@ -189,6 +189,9 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             Row(HttpMethod.Post, P + "/bans", $"{p}/bans", new { kind = "kick", uid = 7 }),
             Row(HttpMethod.Post, P + "/bans/{banId}/retry", $"{p}/bans/{ids.Ban}/retry"),
             Row(HttpMethod.Delete, P + "/bans/{banId}", $"{p}/bans/{ids.Ban}"),
+            Row(HttpMethod.Get, P + "/ncs", $"{p}/ncs"),
+            Row(HttpMethod.Put, P + "/ncs", $"{p}/ncs", new { secret = "planted-secret-000" }),
+            Row(HttpMethod.Get, P + "/channels", $"{p}/channels"),
             Row(HttpMethod.Get, P + "/revocations", $"{p}/revocations"),
             Row(HttpMethod.Post, P + "/revocations", $"{p}/revocations", new { uid = 7 }),
             Row(HttpMethod.Delete, P + "/revocations/{revocationId}", $"{p}/revocations/{ids.Revocation}"),
@@ -210,7 +213,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             $"{victim.Path}/projects/{project}", $"{victim.Path}/projects/{project}/certificates", $"{victim.Path}/projects/{project}/policy",
             $"{victim.Path}/projects/{project}/api-keys", $"{victim.Path}/notifications", $"{victim.Path}/notifications/deliveries",
             $"{victim.Path}/agora-accounts", $"{victim.Path}/projects/{project}/agora-account", $"{victim.Path}/projects/{project}/bans",
-            $"{victim.Path}/projects/{project}/revocations",
+            $"{victim.Path}/projects/{project}/revocations", $"{victim.Path}/projects/{project}/ncs",
         };
         var bodies = new List<string>();
         foreach (var path in parts) bodies.Add(await victim.Owner.GetStringAsync(path));

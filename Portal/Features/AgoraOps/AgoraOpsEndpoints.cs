@@ -36,6 +36,12 @@ public static class AgoraOpsEndpoints
             (await service.RetryAsync(http.Caller(), projectId, banId, ct)).ToOk()).WithSummary("Try a failed kick or ban again.");
         project.MapDelete("/bans/{banId:guid}", async (Guid projectId, Guid banId, HttpContext http, BanService service, CancellationToken ct) =>
             (await service.LiftAsync(http.Caller(), projectId, banId, ct)).ToOk()).WithSummary("Lift an active ban (deletes Agora's rule).");
+        project.MapGet("/ncs", async (Guid projectId, HttpContext http, NcsService service, CancellationToken ct) =>
+            (await service.GetAsync(http.Caller(), projectId, ct)).ToOk()).WithSummary("Whether NCS events are received, and the URL to give Agora.");
+        project.MapPut("/ncs", async (Guid projectId, SetNcsSecret input, HttpContext http, NcsService service, CancellationToken ct) =>
+            (await service.SetSecretAsync(http.Caller(), projectId, input, ct)).ToOk()).WithSummary("Set the NCS secret from Agora Console (encrypted; fingerprint shown).");
+        project.MapGet("/channels", async (Guid projectId, HttpContext http, NcsService service, CancellationToken ct) =>
+            (await service.ChannelsAsync(http.Caller(), projectId, ct)).ToOk()).WithSummary("Who is online, from NCS events: channels with counts and users.");
         project.MapGet("/revocations", async (Guid projectId, HttpContext http, RevocationService service, CancellationToken ct) =>
             (await service.ListAsync(http.Caller(), projectId, ct)).ToOk()).WithSummary("Token revocations, newest first, with who revoked and lifted them.");
         project.MapPost("/revocations", async (Guid projectId, RevokeTokens input, HttpContext http, RevocationService service, CancellationToken ct) =>
@@ -44,4 +50,31 @@ public static class AgoraOpsEndpoints
         project.MapDelete("/revocations/{revocationId:guid}", async (Guid projectId, Guid revocationId, HttpContext http, RevocationService service, CancellationToken ct) =>
             (await service.LiftAsync(http.Caller(), projectId, revocationId, ct)).ToOk()).WithSummary("Lift a revocation: the user may get tokens and join again.");
     }
+
+    /// `POST /webhooks/agora/{projectId}`: Agora NCS. Anonymous (the signature is the credential), body at most 64 KiB.
+    public static void MapNcsWebhook(this IEndpointRouteBuilder app) =>
+        app.MapPost("/webhooks/agora/{projectId:guid}", async (Guid projectId, HttpContext http, NcsReceiver receiver, CancellationToken ct) =>
+        {
+            if (http.Request.ContentLength > NcsReceiver.MaxBodyBytes) return TooLarge();
+            var body = new MemoryStream();
+            var buffer = new byte[8192];
+            int read;
+            while ((read = await http.Request.Body.ReadAsync(buffer, ct)) > 0)
+            {
+                body.Write(buffer, 0, read);
+                if (body.Length > NcsReceiver.MaxBodyBytes) return TooLarge(); // a chunked body without a length
+            }
+            return await receiver.ReceiveAsync(projectId, body.ToArray(), http.Request.Headers["Agora-Signature-V2"], ct) switch
+            {
+                NcsOutcome.SignatureInvalid => ApiProblems.Problem(StatusCodes.Status401Unauthorized, "signature_invalid",
+                    "Agora-Signature-V2 is missing or does not match this project's NCS secret."),
+                NcsOutcome.Malformed => ApiProblems.Problem(StatusCodes.Status400BadRequest, "ncs_body_invalid",
+                    "The body is not an NCS notice (noticeId, eventType, payload)."),
+                NcsOutcome.Conflict => ApiProblems.Problem(StatusCodes.Status409Conflict, "ncs_conflict", "Another event for this user was applied at the same moment; send again."),
+                var outcome => Results.Ok(new { status = outcome.ToString().ToLowerInvariant() }),
+            };
+        }).AllowAnonymous().WithTags("Agora NCS").WithSummary("Agora Notification Center Service events (signed with the project's NCS secret).");
+
+    private static IResult TooLarge() => ApiProblems.Problem(StatusCodes.Status413PayloadTooLarge, "body_too_large",
+        $"An NCS notice is at most {NcsReceiver.MaxBodyBytes / 1024} KiB.");
 }

@@ -7,7 +7,7 @@ namespace Portal.Features.AgoraOps;
 public static class AgoraOpsSetup
 {
     /// Agora operations: an organization's Agora accounts (RESTful API credentials), each project's link to one,
-    /// kicks and bans through Agora's kicking-rule API, token revocation, and the job that retries calls that failed transiently.
+    /// kicks and bans through Agora's kicking-rule API, token revocation, NCS presence (the signed webhook and its expiry job), and the job that retries calls that failed transiently.
     public static WebApplicationBuilder AddAgoraOps(this WebApplicationBuilder builder)
     {
         var s = builder.Services;
@@ -18,6 +18,9 @@ public static class AgoraOpsSetup
         s.AddScoped<BanService>();
         s.AddScoped<BanAttempts>();
         s.AddScoped<RevocationService>();
+        s.AddScoped<NcsService>();
+        s.AddScoped<NcsReceiver>();
+        s.AddRecurringJob<PresenceExpiryJob>(PresenceExpiryJob.RecurringId, _ => "17 * * * *", j => j.RunAsync(CancellationToken.None));
         s.AddRecurringJob<BanRetryJob>(BanRetryJob.RecurringId, _ => "*/5 * * * *", j => j.SweepAsync(CancellationToken.None));
         // No redirects, no proxy, public addresses only unless allowed: see OutboundHttp.
         s.AddOutboundHttpClient(AgoraRestClient.HttpClientName,
@@ -29,6 +32,7 @@ public static class AgoraOpsSetup
     public static WebApplication MapAgoraOps(this WebApplication app)
     {
         app.MapAgoraOpsApi();
+        app.MapNcsWebhook();
         return app;
     }
 }

@@ -16,4 +16,9 @@ public sealed class AgoraOptions
     /// For a RestBaseUrl inside the installation's own network (loopback in tests, a private proxy). Off: such
     /// addresses are refused at every connection, like webhooks (see Security/Outbound).
     public bool AllowPrivateNetworks { get; set; }
+
+    /// A user NCS reported online whose leave event never came is taken offline after this many hours (a leave
+    /// notice lost at Agora, or an endpoint that was down while Agora gave up).
+    [Range(1, 720)]
+    public int PresenceMaxAgeHours { get; set; } = 12;
 }

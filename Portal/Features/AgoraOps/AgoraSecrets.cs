@@ -7,6 +7,11 @@ namespace Portal.Features.AgoraOps;
 public sealed class AgoraSecrets(IDataProtectionProvider provider)
 {
     private readonly IDataProtector _protector = provider.CreateProtector("Portal.AgoraAccounts.v1");
+    private readonly IDataProtector _ncs = provider.CreateProtector("Portal.Ncs.v1");
+
+    public string ProtectNcs(string secret) => _ncs.Protect(secret);
+
+    public string UnprotectNcs(string protectedSecret) => _ncs.Unprotect(protectedSecret);
 
     public string Protect(string secret) => _protector.Protect(secret);
 
