@@ -40,6 +40,7 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<AgoraOps.NcsEndpoint> NcsEndpoints => Set<AgoraOps.NcsEndpoint>();
     public DbSet<AgoraOps.NcsNotice> NcsNotices => Set<AgoraOps.NcsNotice>();
     public DbSet<AgoraOps.ChannelPresence> ChannelPresence => Set<AgoraOps.ChannelPresence>();
+    public DbSet<AgoraOps.AgoraCallWindow> AgoraCallWindows => Set<AgoraOps.AgoraCallWindow>();
 
     /// The Data Protection key ring; each key's XML is encrypted with the master key before it lands here.
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;

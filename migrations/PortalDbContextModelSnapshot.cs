@@ -283,6 +283,22 @@ namespace Portal.Migrations
                     b.ToTable("AgoraBans", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.AgoraOps.AgoraCallWindow", b =>
+                {
+                    b.Property<Guid>("AgoraAccountId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Second")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("AgoraAccountId", "Second");
+
+                    b.ToTable("AgoraCallWindows", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.AgoraOps.ChannelPresence", b =>
                 {
                     b.Property<long>("Id")
@@ -1319,6 +1335,15 @@ namespace Portal.Migrations
                     b.HasOne("Portal.Data.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.AgoraOps.AgoraCallWindow", b =>
+                {
+                    b.HasOne("Portal.Data.AgoraOps.AgoraAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AgoraAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -78,3 +78,22 @@ internal sealed class NcsConfiguration :
         b.HasOne<Projects.Project>().WithMany().HasForeignKey(p => p.ProjectId).OnDelete(DeleteBehavior.Cascade);
     }
 }
+
+/// Calls one Agora account made in one second, shared by every replica: Agora allows an account about 10 requests a
+/// second, so Portal keeps under it whichever replica asks. Old seconds are deleted by the presence expiry job.
+public sealed class AgoraCallWindow
+{
+    public Guid AgoraAccountId { get; set; }
+    public long Second { get; set; }
+    public int Calls { get; set; }
+}
+
+internal sealed class AgoraCallWindowConfiguration : IEntityTypeConfiguration<AgoraCallWindow>
+{
+    public void Configure(EntityTypeBuilder<AgoraCallWindow> b)
+    {
+        b.ToTable("AgoraCallWindows");
+        b.HasKey(w => new { w.AgoraAccountId, w.Second });
+        b.HasOne<AgoraAccount>().WithMany().HasForeignKey(w => w.AgoraAccountId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

@@ -294,6 +294,22 @@ namespace Portal.Migrations.Postgres
                     b.ToTable("AgoraBans", (string)null);
                 });
 
+            modelBuilder.Entity("Portal.Data.AgoraOps.AgoraCallWindow", b =>
+                {
+                    b.Property<Guid>("AgoraAccountId")
+                        .HasColumnType("uuid");
+
+                    b.Property<long>("Second")
+                        .HasColumnType("bigint");
+
+                    b.Property<int>("Calls")
+                        .HasColumnType("integer");
+
+                    b.HasKey("AgoraAccountId", "Second");
+
+                    b.ToTable("AgoraCallWindows", (string)null);
+                });
+
             modelBuilder.Entity("Portal.Data.AgoraOps.ChannelPresence", b =>
                 {
                     b.Property<long>("Id")
@@ -1344,6 +1360,15 @@ namespace Portal.Migrations.Postgres
                     b.HasOne("Portal.Data.Projects.Project", null)
                         .WithMany()
                         .HasForeignKey("ProjectId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Portal.Data.AgoraOps.AgoraCallWindow", b =>
+                {
+                    b.HasOne("Portal.Data.AgoraOps.AgoraAccount", null)
+                        .WithMany()
+                        .HasForeignKey("AgoraAccountId")
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired();
                 });

@@ -154,4 +154,47 @@ public sealed class NcsTests(AgoraOpsFixture f) : IClassFixture<AgoraOpsFixture>
         Assert.True(read.GetProperty("configured").GetBoolean());
         Assert.Equal($"{Secret[..4]}…{Secret[^4..]}", read.GetProperty("secretFingerprint").GetString());
     }
+
+    [Fact]
+    public async Task RefreshFromAgora_ReplacesOneChannelsUsersWithAgorasList()
+    {
+        var p = await AgoraOpsHelpers.LinkedProjectAsync(f);
+        var users = f.Agora.Channels.GetOrAdd((p.AppId, "lobby"), _ => new());
+        users[42] = "broadcaster";
+        users[7] = "audience";
+        var refresh = $"{p.Org.Path}/projects/{p.ProjectId}/channels/refresh?channel=lobby";
+        var first = await (await p.Org.Owner.PostAsync(refresh, null, Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal([(7L, "audience"), (42L, "broadcaster")],
+            first[0].GetProperty("users").EnumerateArray().Select(u => (u.GetProperty("uid").GetInt64(), u.GetProperty("role").GetString()!)).OrderBy(u => u.Item2).ToArray());
+        Assert.Contains(f.Agora.Requests, r => r.Path == $"/dev/v1/channel/user/{p.AppId}/lobby");
+
+        users.TryRemove(7, out _);
+        var second = await (await p.Org.Owner.PostAsync(refresh, null, Ct)).JsonAsync(HttpStatusCode.OK);
+        Assert.Equal(42, Assert.Single(second[0].GetProperty("users").EnumerateArray()).GetProperty("uid").GetInt64());
+        await ProblemAssert.IsProblemAsync(await p.Org.Owner.PostAsync($"{p.Org.Path}/projects/{p.ProjectId}/channels/refresh", null, Ct),
+            HttpStatusCode.BadRequest, "channel_invalid");
+    }
+
+    [Fact]
+    public async Task AnAgoraAccount_MakesAtMostTenCallsASecond_CountedInTheDatabase()
+    {
+        var p = await AgoraOpsHelpers.LinkedProjectAsync(f);
+        var other = await AgoraOpsHelpers.LinkedProjectAsync(f);
+        f.Clock.Advance(TimeSpan.FromSeconds(1)); // a second of its own
+        async Task<bool> AcquireAsync(Guid account)
+        {
+            await using var scope = f.App.Services.CreateAsyncScope();
+            return await scope.ServiceProvider.GetRequiredService<AgoraRateLimiter>().TryAcquireAsync(account, Ct);
+        }
+        var granted = await Task.WhenAll(Enumerable.Range(0, 12).Select(_ => AcquireAsync(p.AccountId)));
+        Assert.Equal(AgoraRateLimiter.PerSecond, granted.Count(g => g));
+        Assert.True(await AcquireAsync(other.AccountId)); // each account has its own budget
+
+        var before = f.Agora.Requests.Count;
+        await ProblemAssert.IsProblemAsync(await p.Org.Owner.PostAsync($"{p.Org.Path}/projects/{p.ProjectId}/channels/refresh?channel=lobby", null, Ct),
+            (HttpStatusCode)429, "agora_rate_limited");
+        Assert.Equal(before, f.Agora.Requests.Count); // refused before calling Agora
+        f.Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.True(await AcquireAsync(p.AccountId));
+    }
 }

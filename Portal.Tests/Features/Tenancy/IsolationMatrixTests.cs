@@ -192,6 +192,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             Row(HttpMethod.Get, P + "/ncs", $"{p}/ncs"),
             Row(HttpMethod.Put, P + "/ncs", $"{p}/ncs", new { secret = "planted-secret-000" }),
             Row(HttpMethod.Get, P + "/channels", $"{p}/channels"),
+            Row(HttpMethod.Post, P + "/channels/refresh", $"{p}/channels/refresh?channel=lobby"),
             Row(HttpMethod.Get, P + "/revocations", $"{p}/revocations"),
             Row(HttpMethod.Post, P + "/revocations", $"{p}/revocations", new { uid = 7 }),
             Row(HttpMethod.Delete, P + "/revocations/{revocationId}", $"{p}/revocations/{ids.Revocation}"),

@@ -133,6 +133,13 @@ public sealed partial class AgoraAccountService(OrganizationAccess access, Tenan
     /// The App ID and credentials a project's REST calls use, or the refusal to say what to do first.
     internal async Task<Result<(string AppId, AgoraCredentials Credentials)>> ForProjectAsync(PortalDbContext db, Guid projectId, CancellationToken ct)
     {
+        var target = await AccountForProjectAsync(db, projectId, ct);
+        return target.Ok ? (target.Value.AppId, target.Value.Credentials) : target.Error;
+    }
+
+    /// <see cref="ForProjectAsync"/> with the account's id (the rate limiter counts per account).
+    internal async Task<Result<(string AppId, AgoraCredentials Credentials, Guid AccountId)>> AccountForProjectAsync(PortalDbContext db, Guid projectId, CancellationToken ct)
+    {
         var row = await (from p in db.Projects.AsNoTracking()
                          where p.Id == projectId
                          join l in db.ProjectAgoraLinks.AsNoTracking() on p.Id equals l.ProjectId into links
@@ -143,7 +150,7 @@ public sealed partial class AgoraAccountService(OrganizationAccess access, Tenan
         if (row is null) return ServiceError.NotFound("project");
         if (row.Account is null)
             return ServiceError.Conflict("agora_account_not_linked", "Link this project to an Agora account first (organization settings → Agora accounts, then the project's Channels tab).");
-        return (row.AppId, Credentials(row.Account));
+        return (row.AppId, Credentials(row.Account), row.Account.Id);
     }
 
     private AgoraCredentials Credentials(AgoraAccount account) => new(account.CustomerId, secrets.Unprotect(account.ProtectedSecret));

@@ -42,6 +42,8 @@ public static class AgoraOpsEndpoints
             (await service.SetSecretAsync(http.Caller(), projectId, input, ct)).ToOk()).WithSummary("Set the NCS secret from Agora Console (encrypted; fingerprint shown).");
         project.MapGet("/channels", async (Guid projectId, HttpContext http, NcsService service, CancellationToken ct) =>
             (await service.ChannelsAsync(http.Caller(), projectId, ct)).ToOk()).WithSummary("Who is online, from NCS events: channels with counts and users.");
+        project.MapPost("/channels/refresh", async (Guid projectId, string? channel, HttpContext http, NcsService service, CancellationToken ct) =>
+            (await service.RefreshAsync(http.Caller(), projectId, channel, ct)).ToOk()).WithSummary("Refresh one channel's users from Agora (?channel=...), within the account's 10 calls a second.");
         project.MapGet("/revocations", async (Guid projectId, HttpContext http, RevocationService service, CancellationToken ct) =>
             (await service.ListAsync(http.Caller(), projectId, ct)).ToOk()).WithSummary("Token revocations, newest first, with who revoked and lifted them.");
         project.MapPost("/revocations", async (Guid projectId, RevokeTokens input, HttpContext http, RevocationService service, CancellationToken ct) =>

@@ -20,6 +20,7 @@ public static class AgoraOpsSetup
         s.AddScoped<RevocationService>();
         s.AddScoped<NcsService>();
         s.AddScoped<NcsReceiver>();
+        s.AddScoped<AgoraRateLimiter>();
         s.AddRecurringJob<PresenceExpiryJob>(PresenceExpiryJob.RecurringId, _ => "17 * * * *", j => j.RunAsync(CancellationToken.None));
         s.AddRecurringJob<BanRetryJob>(BanRetryJob.RecurringId, _ => "*/5 * * * *", j => j.SweepAsync(CancellationToken.None));
         // No redirects, no proxy, public addresses only unless allowed: see OutboundHttp.

@@ -38,6 +38,9 @@ public sealed class AgoraRestClient(IHttpClientFactory http, IOptions<AgoraOptio
     public Task<AgoraAnswer> ListRulesAsync(AgoraCredentials credentials, string appId, CancellationToken ct) =>
         SendAsync(HttpMethod.Get, $"/dev/v1/kicking-rule?appid={Uri.EscapeDataString(appId)}", credentials, null, ct);
 
+    public Task<AgoraAnswer> ChannelUsersAsync(AgoraCredentials credentials, string appId, string channel, CancellationToken ct) =>
+        SendAsync(HttpMethod.Get, $"/dev/v1/channel/user/{Uri.EscapeDataString(appId)}/{Uri.EscapeDataString(channel)}", credentials, null, ct);
+
     public Task<AgoraAnswer> DeleteRuleAsync(AgoraCredentials credentials, string appId, long ruleId, CancellationToken ct) =>
         SendAsync(HttpMethod.Delete, "/dev/v1/kicking-rule", credentials, new { appid = appId, id = ruleId }, ct);
 

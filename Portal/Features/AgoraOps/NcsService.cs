@@ -13,8 +13,46 @@ namespace Portal.Features.AgoraOps;
 /// A project's NCS secret (pasted by an Owner or Admin, encrypted) and the presence view NCS events build:
 /// channels with their online users. Every member reads; only managers set the secret.
 public sealed partial class NcsService(OrganizationAccess access, TenantDb tenants, AuditLog audit, TimeProvider clock, AgoraSecrets secrets,
-    ProjectLookup projects)
+    ProjectLookup projects, AgoraAccountService accounts, AgoraRestClient agora, AgoraRateLimiter limiter)
 {
+    /// *Refresh from Agora*: `GET /dev/v1/channel/user/{appid}/{channel}` replaces the channel's presence with Agora's
+    /// answer (users it does not list go offline). Within the account's shared budget of 10 calls a second.
+    public async Task<Result<IReadOnlyList<ChannelDto>>> RefreshAsync(OrgCaller caller, Guid projectId, string? channel, CancellationToken ct)
+    {
+        if (await access.CheckAsync(caller, OrgNeed.Manage, ct) is { } refused) return refused;
+        if (string.IsNullOrWhiteSpace(channel) || channel.Length > 64)
+            return ServiceError.Validation("channel_invalid", "Name the channel to refresh (1 to 64 characters).", "channel");
+        await using var db = await tenants.ForOrganizationAsync(caller.OrganizationId, ct);
+        if (!await db.Projects.AnyAsync(p => p.Id == projectId, ct)) return await projects.NotFoundAsync(caller, projectId, ct);
+        var target = await accounts.AccountForProjectAsync(db, projectId, ct);
+        if (!target.Ok) return target.Error;
+        if (!await limiter.TryAcquireAsync(target.Value.AccountId, ct))
+            return new ServiceError(429, "agora_rate_limited", $"This Agora account already made {AgoraRateLimiter.PerSecond} calls this second (Agora's limit); try again in a second.");
+        var answer = await agora.ChannelUsersAsync(target.Value.Credentials, target.Value.AppId, channel, ct);
+        if (!answer.Ok) return new ServiceError(answer.Transient ? 503 : 409, "agora_failed", answer.Error ?? "Agora's answer could not be read.");
+        var data = answer.Body.TryGetProperty("data", out var d) && d.ValueKind == System.Text.Json.JsonValueKind.Object ? d : default;
+        var listed = new Dictionary<long, string>();
+        foreach (var (field, role) in new[] { ("broadcasters", "broadcaster"), ("audience", "audience"), ("users", "broadcaster") })
+            if (data.ValueKind == System.Text.Json.JsonValueKind.Object && data.TryGetProperty(field, out var uids) && uids.ValueKind == System.Text.Json.JsonValueKind.Array)
+                foreach (var uid in uids.EnumerateArray())
+                    if (uid.TryGetInt64(out var n)) listed[n] = role;
+        var now = clock.GetUtcNow();
+        var rows = await db.ChannelPresence.Where(x => x.ProjectId == projectId && x.Channel == channel).ToListAsync(ct);
+        foreach (var row in rows.Where(r => r.Online && !listed.ContainsKey(r.Uid))) { row.Online = false; row.UpdatedAt = now; }
+        foreach (var (uid, role) in listed)
+        {
+            var row = rows.SingleOrDefault(r => r.Uid == uid);
+            if (row is null)
+                db.ChannelPresence.Add(row = new ChannelPresence { OrganizationId = caller.OrganizationId, ProjectId = projectId, Channel = channel, Uid = uid, Role = role });
+            if (!row.Online) row.JoinedAt = null; // Agora's list carries no join time
+            row.Online = true;
+            row.Role = role;
+            row.UpdatedAt = now;
+        }
+        await db.SaveChangesAsync(ct);
+        return await ChannelsAsync(caller, projectId, ct);
+    }
+
     public static string WebhookPath(Guid projectId) => $"/webhooks/agora/{projectId}";
 
     public async Task<Result<NcsSettingsDto>> GetAsync(OrgCaller caller, Guid projectId, CancellationToken ct)
@@ -83,5 +121,7 @@ public sealed class PresenceExpiryJob(TenantDb tenants, TimeProvider clock, Micr
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.Online, false).SetProperty(x => x.UpdatedAt, now), ct);
         var forget = now.AddDays(-7);
         await db.NcsNotices.Where(n => n.ReceivedAt < forget).ExecuteDeleteAsync(ct);
+        var second = now.AddMinutes(-1).ToUnixTimeSeconds();
+        await db.AgoraCallWindows.Where(w => w.Second < second).ExecuteDeleteAsync(ct);
     }
 }
