@@ -91,8 +91,16 @@ public sealed partial class FakeAgora : IAsyncDisposable
                 status = "success",
                 rules = fake.Rules.Values.Where(r => r.AppId == appid).OrderBy(r => r.Id).Select(r => new
                 {
-                    id = r.Id, appid = r.AppId, uid = r.Uid ?? 0, opid = 0, cname = r.Cname ?? "", ip = r.Ip ?? "", ts = r.CreatedAt.AddMinutes(r.Time).ToString("o"),
-                    privileges = r.Privileges, createAt = r.CreatedAt.ToString("o"), updateAt = r.CreatedAt.ToString("o"),
+                    id = r.Id,
+                    appid = r.AppId,
+                    uid = r.Uid ?? 0,
+                    opid = 0,
+                    cname = r.Cname ?? "",
+                    ip = r.Ip ?? "",
+                    ts = r.CreatedAt.AddMinutes(r.Time).ToString("o"),
+                    privileges = r.Privileges,
+                    createAt = r.CreatedAt.ToString("o"),
+                    updateAt = r.CreatedAt.ToString("o"),
                 }),
             }));
         app.MapPut("/dev/v1/kicking-rule", (HttpContext http) => fake.Update(http));

@@ -41,7 +41,10 @@ public sealed class NcsTests(AgoraOpsFixture f) : IClassFixture<AgoraOpsFixture>
     {
         var body = JsonSerializer.Serialize(new
         {
-            noticeId, productId = 1, eventType, notifyMs = ts * 1000,
+            noticeId,
+            productId = 1,
+            eventType,
+            notifyMs = ts * 1000,
             payload = new { channelName = channel, uid, platform = 1, clientSeq, ts },
         });
         var request = new HttpRequestMessage(HttpMethod.Post, ncs.Url) { Content = new StringContent(body, Encoding.UTF8, "application/json") };

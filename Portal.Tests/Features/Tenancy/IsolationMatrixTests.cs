@@ -111,8 +111,17 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         {
             db.AgoraBans.Add(new Portal.Data.AgoraOps.AgoraBan
             {
-                Id = ban, OrganizationId = org.Id, ProjectId = project, Kind = Portal.Data.AgoraOps.BanKind.BanJoin, Uid = 7, Minutes = 60,
-                Status = Portal.Data.AgoraOps.BanStatus.Active, AgoraRuleId = 1, CreatedAt = DateTimeOffset.UtcNow, ConfirmedAt = DateTimeOffset.UtcNow, CreatedBy = "test",
+                Id = ban,
+                OrganizationId = org.Id,
+                ProjectId = project,
+                Kind = Portal.Data.AgoraOps.BanKind.BanJoin,
+                Uid = 7,
+                Minutes = 60,
+                Status = Portal.Data.AgoraOps.BanStatus.Active,
+                AgoraRuleId = 1,
+                CreatedAt = DateTimeOffset.UtcNow,
+                ConfirmedAt = DateTimeOffset.UtcNow,
+                CreatedBy = "test",
             });
             await db.SaveChangesAsync();
         }
