@@ -35,6 +35,14 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
     public DbSet<Notifications.NotificationSettings> NotificationSettings => Set<Notifications.NotificationSettings>();
     public DbSet<Notifications.Notification> Notifications => Set<Notifications.Notification>();
     public DbSet<Notifications.NotificationAttempt> NotificationAttempts => Set<Notifications.NotificationAttempt>();
+    public DbSet<AgoraOps.AgoraAccount> AgoraAccounts => Set<AgoraOps.AgoraAccount>();
+    public DbSet<AgoraOps.ProjectAgoraLink> ProjectAgoraLinks => Set<AgoraOps.ProjectAgoraLink>();
+    public DbSet<AgoraOps.AgoraBan> AgoraBans => Set<AgoraOps.AgoraBan>();
+    public DbSet<AgoraOps.TokenRevocation> TokenRevocations => Set<AgoraOps.TokenRevocation>();
+    public DbSet<AgoraOps.NcsEndpoint> NcsEndpoints => Set<AgoraOps.NcsEndpoint>();
+    public DbSet<AgoraOps.NcsNotice> NcsNotices => Set<AgoraOps.NcsNotice>();
+    public DbSet<AgoraOps.ChannelPresence> ChannelPresence => Set<AgoraOps.ChannelPresence>();
+    public DbSet<AgoraOps.AgoraCallWindow> AgoraCallWindows => Set<AgoraOps.AgoraCallWindow>();
 
     /// The Data Protection key ring; each key's XML is encrypted with the master key before it lands here.
     public DbSet<DataProtectionKey> DataProtectionKeys { get; set; } = null!;
@@ -90,11 +98,12 @@ public sealed class PortalDbContext(DbContextOptions<PortalDbContext> options)
         return saved;
     }
 
-    /// Keys, identity providers, certificates, projects (policy, status) and organizations are cached by the token API; a change to
-    /// any of them bumps the cache stamp that every instance polls. Done here so no feature can forget it.
+    /// Keys, identity providers, certificates, projects (policy, status), organizations and token revocations are cached by the
+    /// token API; a change to any of them bumps the cache stamp that every instance polls. Done here so no feature can forget it.
     private bool TouchesTokenCache() => ChangeTracker.Entries().Any(e =>
         e.State is EntityState.Added or EntityState.Modified or EntityState.Deleted &&
-        e.Entity is Data.ApiKeys.ApiKey or Data.IdentityProviders.IdentityProvider or ProjectCertificate or Project or Organization);
+        e.Entity is Data.ApiKeys.ApiKey or Data.IdentityProviders.IdentityProvider or ProjectCertificate or Project or Organization
+            or AgoraOps.TokenRevocation);
 
     /// The write half of tenancy: new rows get the context's organization, and no row of another one is written.
     private void EnforceTenant()

@@ -3,6 +3,7 @@ using Portal.Api;
 using Portal.Components;
 using Portal.Data;
 using Portal.Features.Account;
+using Portal.Features.AgoraOps;
 using Portal.Features.ApiKeys;
 using Portal.Features.Audit;
 using Portal.Features.Certificates;
@@ -58,6 +59,7 @@ public static class PortalApp
         builder.AddNotifications();
         builder.AddDashboard();
         builder.AddClientSdk();
+        builder.AddAgoraOps();
 
         var app = builder.Build();
         if (!serve) return app;
@@ -91,6 +93,7 @@ public static class PortalApp
         app.MapUsage();
         app.MapNotifications();
         app.MapClientSdk();
+        app.MapAgoraOps();
         app.UsePortalJobs();
         app.MapPortalUi();
         return app;

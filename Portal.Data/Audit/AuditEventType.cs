@@ -75,4 +75,23 @@ public enum AuditEventType
     // 1900: security
     CrossOrganizationAccessRefused = 1900,
     RoleForbidden = 1901,
+
+    // 2000: Agora operations (REST credentials, kicks and bans)
+    AgoraAccountAdded = 2000,
+    AgoraAccountRemoved = 2001,
+    AgoraAccountRevealed = 2002,
+    AgoraAccountTested = 2003,
+    ProjectAgoraAccountLinked = 2004,
+    /// A kick or ban Agora confirmed (details carry Agora's rule id).
+    BanCreated = 2010,
+    /// A kick or ban Agora refused, or whose retries gave up (details carry the reason).
+    BanFailed = 2011,
+    BanLifted = 2012,
+    /// A transient failure (5xx, 429, time-out): recorded and retried with backoff.
+    BanCallDeferred = 2013,
+    TokensRevoked = 2020,
+    TokenRevocationLifted = 2021,
+    NcsSecretSet = 2030,
+    /// An NCS request with a bad or missing signature (throttled: one event a minute per project with the count).
+    NcsSignatureRefused = 2031,
 }

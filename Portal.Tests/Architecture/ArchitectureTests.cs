@@ -10,9 +10,10 @@ public sealed class ArchitectureTests
     private static readonly Dictionary<string, string[]> Contracts = new()
     {
         ["Account"] = [],
+        ["AgoraOps"] = ["ChannelsTab", "AgoraAccountsCard"],
         ["ApiKeys"] = ["ApiKeySecrets", "ApiKeyQueries", "ApiKeyDto", "CreatedApiKey", "ApiKeysTab", "ApiKeySnippets", "ApiKeyRevealDialog", "NewApiKeyDialog"],
         ["Audit"] = ["AuditLog", "AuditEntry", "AuditActor", "AuditActorAccessor", "AuditThrottle", "AuditChain", "AuditChainResult", "AuditHead", "ProjectActivity"],
-        ["Certificates"] = ["CertificateSecrets", "CertificateService", "CertificateDto", "CertificatesTab", "AddCertificateDialog"],
+        ["Certificates"] = ["CertificateSecrets", "CertificateService", "CertificateDto", "CertificatesTab", "AddCertificateDialog", "Reauthentication"],
         ["ClientSdk"] = [],
         ["Dashboard"] = [],
         ["Inspector"] = ["InspectorHandoff"],

@@ -9,7 +9,12 @@ namespace Portal.Tests.E2E;
 /// The real app on Kestrel (random port) and Debian's Chromium driven by Playwright; no browser download.
 public sealed class BrowserFixture : IAsyncLifetime
 {
-    public PortalAppFactory App { get; } = new KestrelPortalAppFactory();
+    public BrowserFixture() : this(null) { }
+
+    /// A browser on an app with extra settings (a fixture of its own, e.g. pointing Portal at a fake Agora).
+    internal BrowserFixture(IDictionary<string, string?>? settings) => App = new KestrelPortalAppFactory(settings);
+
+    public PortalAppFactory App { get; }
     public IBrowser Browser { get; private set; } = null!;
     private IPlaywright? _playwright;
 
@@ -72,6 +77,6 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private sealed class KestrelPortalAppFactory : PortalAppFactory
     {
-        public KestrelPortalAppFactory() => UseKestrel(0);
+        public KestrelPortalAppFactory(IDictionary<string, string?>? settings) : base(settings: settings) => UseKestrel(0);
     }
 }

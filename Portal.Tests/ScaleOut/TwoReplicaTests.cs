@@ -53,6 +53,30 @@ public sealed class TwoReplicaTests(ReplicaPair pair) : IClassFixture<ReplicaPai
     }
 
     [Fact]
+    public async Task UidRevokedOnOne_IsRefusedTokenRevokedByTheOther_Within5Seconds_AndLiftingOnTheOtherLetsItBackIn()
+    {
+        var project = await pair.ProjectAsync();
+        var (key, _) = await project.KeyAsync(project.OwnerOnA);
+        using var onA = pair.A.Client(key);
+        using var onB = pair.B.Client(key);
+        Assert.Equal(HttpStatusCode.OK, (await onB.RtcAsync(42)).StatusCode); // B has the project in its cache now
+
+        var revoked = await (await project.OwnerOnA.PostAsJsonAsync($"{project.Path}/revocations", new { uid = 42 })).JsonAsync(HttpStatusCode.Created);
+
+        var refused = await ReplicaRequests.WithinAsync(Coherence, async () =>
+        {
+            var response = await onB.RtcAsync(42);
+            return response.StatusCode == HttpStatusCode.Forbidden && (await response.Content.ReadAsStringAsync()).Contains("token_revoked");
+        });
+        Assert.True(refused, "replica B still issues tokens for the revoked uid 5 s after A revoked it");
+        Assert.Equal(HttpStatusCode.OK, (await onB.RtcAsync(43)).StatusCode);
+
+        (await project.OwnerOnB.DeleteAsync($"{project.Path}/revocations/{revoked.GetProperty("id").GetGuid()}")).EnsureSuccessStatusCode();
+        var back = await ReplicaRequests.WithinAsync(Coherence, async () => (await onA.RtcAsync(42)).StatusCode == HttpStatusCode.OK);
+        Assert.True(back, "replica A still refuses the uid 5 s after B lifted the revocation");
+    }
+
+    [Fact]
     public async Task ConcurrentBurstsOnBoth_UsageTotalsEqualTokensIssued()
     {
         var project = await pair.ProjectAsync();

@@ -19,7 +19,8 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
     private sealed record Route(HttpMethod Method, string Template, string Path, object? Body, bool IsWrite);
 
     /// The ids of one organization's things that the routes take.
-    private sealed record Ids(string Org, Guid Project, Guid Active, Guid Staged, Guid Member, Guid Invitation, Guid Key, JsonElement Policy, Guid Provider);
+    private sealed record Ids(string Org, Guid Project, Guid Active, Guid Staged, Guid Member, Guid Invitation, Guid Key, JsonElement Policy, Guid Provider,
+        Guid Account, Guid Ban, Guid Revocation);
 
     private const string OrgScope = "/api/v1/orgs/{orgId}";
 
@@ -37,9 +38,9 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         var routes = RoutesFor(theirs);
         // The attacker's own organization path with the victim's ids of things inside it: its projects, certificates,
         // keys, members and invitations.
-        var victimIds = new[] { theirs.Project, theirs.Active, theirs.Staged, theirs.Member, theirs.Invitation, theirs.Key, theirs.Provider }.Select(id => id.ToString()).ToArray();
+        var victimIds = new[] { theirs.Project, theirs.Active, theirs.Staged, theirs.Member, theirs.Invitation, theirs.Key, theirs.Provider, theirs.Account, theirs.Ban, theirs.Revocation }.Select(id => id.ToString()).ToArray();
         var mixed = RoutesFor(mine with { Project = theirs.Project })
-            .Concat(RoutesFor(mine with { Active = theirs.Active, Staged = theirs.Staged, Member = theirs.Member, Invitation = theirs.Invitation, Key = theirs.Key, Provider = theirs.Provider }))
+            .Concat(RoutesFor(mine with { Active = theirs.Active, Staged = theirs.Staged, Member = theirs.Member, Invitation = theirs.Invitation, Key = theirs.Key, Provider = theirs.Provider, Account = theirs.Account, Ban = theirs.Ban, Revocation = theirs.Revocation }))
             .Where(r => victimIds.Any(r.Path.Contains)).DistinctBy(r => (r.Method, r.Path)).ToList();
         var anonymous = app.CreateClient();
 
@@ -66,7 +67,7 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
     {
         var mapped = OrganizationRoutes(app);
         var dummy = JsonDocument.Parse("{}").RootElement;
-        var rows = RoutesFor(new Ids("/api/v1/orgs/x", Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, dummy, Guid.Empty))
+        var rows = RoutesFor(new Ids("/api/v1/orgs/x", Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty, dummy, Guid.Empty, Guid.Empty, Guid.Empty, Guid.Empty))
             .Select(r => $"{r.Method} {r.Template}").ToHashSet();
         Assert.True(mapped.Count > 30, string.Join("\n", mapped));
         var missing = mapped.Except(rows).Order().ToList();
@@ -104,7 +105,32 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
         var policy = JsonDocument.Parse(await org.Owner.GetStringAsync($"{org.Path}/projects/{project}/policy")).RootElement;
         var provider = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects/{project}/identity-providers", Provider($"https://{name.Replace(' ', '-').ToLowerInvariant()}.example.test/")))
             .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
-        return new Ids(org.Path, project, active, staged, member, invitation, key, policy, provider);
+        var account = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/agora-accounts", new { name = "main", customerId = "abc123", customerSecret = "s3cret-value-0000" }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        (await org.Owner.PutAsJsonAsync($"{org.Path}/projects/{project}/agora-account", new { agoraAccountId = account })).EnsureSuccessStatusCode();
+        // An active ban as Agora would have confirmed it (this matrix runs without an Agora to call).
+        var ban = Guid.NewGuid();
+        await using (var db = await app.Services.GetRequiredService<Portal.Data.Tenancy.TenantDb>().ForOrganizationAsync(org.Id, CancellationToken.None))
+        {
+            db.AgoraBans.Add(new Portal.Data.AgoraOps.AgoraBan
+            {
+                Id = ban,
+                OrganizationId = org.Id,
+                ProjectId = project,
+                Kind = Portal.Data.AgoraOps.BanKind.BanJoin,
+                Uid = 7,
+                Minutes = 60,
+                Status = Portal.Data.AgoraOps.BanStatus.Active,
+                AgoraRuleId = 1,
+                CreatedAt = DateTimeOffset.UtcNow,
+                ConfirmedAt = DateTimeOffset.UtcNow,
+                CreatedBy = "test",
+            });
+            await db.SaveChangesAsync();
+        }
+        var revocation = (await (await org.Owner.PostAsJsonAsync($"{org.Path}/projects/{project}/revocations", new { account = "someone" }))
+            .JsonAsync(HttpStatusCode.Created)).GetProperty("id").GetGuid();
+        return new Ids(org.Path, project, active, staged, member, invitation, key, policy, provider, account, ban, revocation);
     }
 
     [Fact]
@@ -169,6 +195,24 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             Row(HttpMethod.Get, OrgScope + "/notifications/deliveries", $"{org}/notifications/deliveries"),
             Row(HttpMethod.Get, OrgScope + "/audit", $"{org}/audit"),
             Row(HttpMethod.Get, OrgScope + "/audit/export", $"{org}/audit/export"),
+            Row(HttpMethod.Get, OrgScope + "/agora-accounts", $"{org}/agora-accounts"),
+            Row(HttpMethod.Post, OrgScope + "/agora-accounts", $"{org}/agora-accounts", new { name = "planted", customerId = "abc", customerSecret = "s3cret-value" }),
+            Row(HttpMethod.Delete, OrgScope + "/agora-accounts/{accountId}", $"{org}/agora-accounts/{ids.Account}"),
+            Row(HttpMethod.Post, OrgScope + "/agora-accounts/{accountId}/test", $"{org}/agora-accounts/{ids.Account}/test"),
+            Row(HttpMethod.Post, OrgScope + "/agora-accounts/{accountId}/reveal", $"{org}/agora-accounts/{ids.Account}/reveal", new { password = TestUsers.Password }),
+            Row(HttpMethod.Get, P + "/agora-account", $"{p}/agora-account"),
+            Row(HttpMethod.Put, P + "/agora-account", $"{p}/agora-account", new { agoraAccountId = (Guid?)null }),
+            Row(HttpMethod.Get, P + "/bans", $"{p}/bans"),
+            Row(HttpMethod.Post, P + "/bans", $"{p}/bans", new { kind = "kick", uid = 7 }),
+            Row(HttpMethod.Post, P + "/bans/{banId}/retry", $"{p}/bans/{ids.Ban}/retry"),
+            Row(HttpMethod.Delete, P + "/bans/{banId}", $"{p}/bans/{ids.Ban}"),
+            Row(HttpMethod.Get, P + "/ncs", $"{p}/ncs"),
+            Row(HttpMethod.Put, P + "/ncs", $"{p}/ncs", new { secret = "planted-secret-000" }),
+            Row(HttpMethod.Get, P + "/channels", $"{p}/channels"),
+            Row(HttpMethod.Post, P + "/channels/refresh", $"{p}/channels/refresh?channel=lobby"),
+            Row(HttpMethod.Get, P + "/revocations", $"{p}/revocations"),
+            Row(HttpMethod.Post, P + "/revocations", $"{p}/revocations", new { uid = 7 }),
+            Row(HttpMethod.Delete, P + "/revocations/{revocationId}", $"{p}/revocations/{ids.Revocation}"),
         ];
     }
 
@@ -196,6 +240,8 @@ public sealed class IsolationMatrixTests(PortalAppFactory app) : IClassFixture<P
             victim.Path, $"{victim.Path}/members", $"{victim.Path}/invitations", $"{victim.Path}/projects",
             $"{victim.Path}/projects/{project}", $"{victim.Path}/projects/{project}/certificates", $"{victim.Path}/projects/{project}/policy",
             $"{victim.Path}/projects/{project}/api-keys", $"{victim.Path}/projects/{project}/identity-providers", $"{victim.Path}/notifications", $"{victim.Path}/notifications/deliveries",
+            $"{victim.Path}/agora-accounts", $"{victim.Path}/projects/{project}/agora-account", $"{victim.Path}/projects/{project}/bans",
+            $"{victim.Path}/projects/{project}/revocations", $"{victim.Path}/projects/{project}/ncs",
         };
         var bodies = new List<string>();
         foreach (var path in parts) bodies.Add(await victim.Owner.GetStringAsync(path));

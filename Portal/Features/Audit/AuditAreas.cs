@@ -27,6 +27,7 @@ public static partial class AuditAreas
         new("notifications", "Reports and notifications", 1700),
         new("sign-in", "Identity providers and token exchange", 1800),
         new("security", "Security", 1900),
+        new("agora", "Agora operations", 2000),
     ];
 
     public static AuditArea? Find(string key) => All.FirstOrDefault(a => string.Equals(a.Key, key, StringComparison.OrdinalIgnoreCase));

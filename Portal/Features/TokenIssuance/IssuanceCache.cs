@@ -61,7 +61,7 @@ public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
         if (key is null) return null;
         var project = await db.Projects.AsNoTracking().Include(p => p.Certificates).SingleAsync(p => p.Id == key.ProjectId, ct);
         var org = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == key.OrganizationId, ct);
-        var snapshot = Snapshot(project, org);
+        var snapshot = Snapshot(project, org) with { Revocations = await RevocationsAsync(db, project.Id, ct) };
         return new KeySnapshot(key.Id, key.Kind, key.Scopes, LineList.Split(key.AllowedOrigins), LineList.Split(key.ChannelPrefixes), key.RateLimitPerMinute,
             key.ExpiresAt, key.RevokedAt is not null, snapshot);
     }
@@ -75,7 +75,17 @@ public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
             .Where(p => projectId == null ? p.AppId == appId : p.Id == projectId).OrderBy(p => p.Name).FirstOrDefaultAsync(ct);
         if (project is null) return null;
         var org = await db.Organizations.AsNoTracking().SingleAsync(o => o.Id == organizationId, ct);
-        return Snapshot(project, org);
+        return Snapshot(project, org) with { Revocations = await RevocationsAsync(db, project.Id, ct) };
+    }
+
+    /// Active revocations of one project: read with its snapshot, so a token request still touches no database.
+    private static async Task<RevocationSnapshot> RevocationsAsync(PortalDbContext db, Guid projectId, CancellationToken ct)
+    {
+        var active = await db.TokenRevocations.AsNoTracking().Where(r => r.ProjectId == projectId && r.LiftedAt == null)
+            .Select(r => new { r.Subject, r.IssuedBefore }).ToListAsync(ct);
+        if (active.Count == 0) return RevocationSnapshot.None;
+        var cut = active.Where(r => r.IssuedBefore != null).Select(r => (long?)r.IssuedBefore!.Value.ToUnixTimeSeconds()).Max();
+        return new RevocationSnapshot(active.Where(r => r.Subject != null).Select(r => r.Subject!).ToHashSet(StringComparer.Ordinal), cut);
     }
 
     private ProjectSnapshot Snapshot(Project project, Data.Organizations.Organization org)

@@ -26,6 +26,7 @@ public sealed class TokenIssuer(IssuanceCounter counter, TimeProvider clock)
         }
         if (PolicyGate.Channel(key.Project, key, r.Channel) is { } channelError) return channelError;
         if (PolicyGate.Subject(p, r.Uid, r.Account) is { } subjectError) return subjectError;
+        if (Revoked(key, r.Account ?? (r.Uid is > 0 and var u ? u.ToString(System.Globalization.CultureInfo.InvariantCulture) : null), r.RtmUserId) is { } revoked) return revoked;
         var (seconds, clamped, lifetimeError) = PolicyGate.Lifetime(p, r.ExpireSeconds);
         if (lifetimeError is not null) return lifetimeError;
 
@@ -88,6 +89,7 @@ public sealed class TokenIssuer(IssuanceCounter counter, TimeProvider clock)
         if (formatError is not null) return formatError;
         if (PolicyGate.Service(p, "rtm", legacy) is { } serviceError) return serviceError;
         if (TokenInputRules.ValidateRtmUserId(r.UserId) is { } bad) return ServiceError.Validation(bad.Code, bad.Message, "userId");
+        if (Revoked(key, r.UserId) is { } revoked) return revoked;
         var (seconds, clamped, lifetimeError) = PolicyGate.Lifetime(p, r.ExpireSeconds);
         if (lifetimeError is not null) return lifetimeError;
         if (key.Project.Active is not { } certificate) return NoCertificate();
@@ -104,6 +106,7 @@ public sealed class TokenIssuer(IssuanceCounter counter, TimeProvider clock)
         if (PolicyGate.Service(p, "chat", false) is { } serviceError) return serviceError;
         if (r.UserId is not null && TokenInputRules.ValidateChatUserId(r.UserId) is { } bad) return ServiceError.Validation(bad.Code, bad.Message, "userId");
         if (r.UserId is null && PolicyGate.ChatApp(key) is { } appError) return appError;
+        if (Revoked(key, r.UserId) is { } revoked) return revoked;
         var (seconds, clamped, lifetimeError) = PolicyGate.Lifetime(p, r.ExpireSeconds);
         if (lifetimeError is not null) return lifetimeError;
         if (key.Project.Active is not { } certificate) return NoCertificate();
@@ -151,6 +154,12 @@ public sealed class TokenIssuer(IssuanceCounter counter, TimeProvider clock)
         null => "custom",
         _ => role.Value.ToString().ToLowerInvariant(),
     };
+
+    /// A subject whose tokens were revoked gets none: from the cached snapshot, no database visit.
+    private static ServiceError? Revoked(KeySnapshot key, string? subject, string? alsoSubject = null) =>
+        key.Project.Revocations.IsRevoked(subject) || key.Project.Revocations.IsRevoked(alsoSubject)
+            ? ServiceError.Forbidden("token_revoked", "Tokens for this user were revoked by an administrator of this project: ask them to lift the revocation.")
+            : null;
 
     private static ServiceError NoCertificate() => ServiceError.Conflict("no_active_certificate",
         "This project has no active App Certificate: import or generate one on the project's Certificates tab.");

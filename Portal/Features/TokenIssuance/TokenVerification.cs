@@ -36,7 +36,8 @@ public sealed class TokenVerification(IssuanceCounter counter, TimeProvider cloc
                     var other => other + "_failed",
                 });
         }
-        var valid = best is { Valid: true } && matched is not null;
+        if (best?.Token is { } parsed && matched is not null && IsRevoked(key.Project.Revocations, parsed)) reasons.Add("token_revoked");
+        var valid = best is { Valid: true } && matched is not null && !reasons.Contains("token_revoked");
         counter.Count(key, "verify", valid ? UsageRecorder.Issued : "token_invalid");
 
         var (appId, issuedAt, expiresAt, services) = Describe(best?.Token);
@@ -70,6 +71,21 @@ public sealed class TokenVerification(IssuanceCounter counter, TimeProvider cloc
         }
         return (best, null);
     }
+
+    /// Issued at or before a project-wide cut-off, or for a revoked subject (a token names its uid or account as text).
+    private static bool IsRevoked(RevocationSnapshot revocations, ParsedToken token) => token switch
+    {
+        ParsedAccessToken2 t => revocations.IsRevokedAt(t.IssueTs) || t.Services.Any(s => s switch
+        {
+            Portal.Tokens.Services.RtcService rtc => revocations.IsRevoked(rtc.Uid),
+            Portal.Tokens.Services.RtmService rtm => revocations.IsRevoked(rtm.UserId),
+            Portal.Tokens.Services.ChatService chat => revocations.IsRevoked(chat.UserId),
+            _ => false,
+        }),
+        // A 006 token carries only CRCs of its uid; its message time is the issue time plus Portal's fixed offset.
+        Portal.Tokens.Legacy.ParsedAccessToken006 t => revocations.IsRevokedAt((long)t.Ts - Portal.Tokens.Legacy.AccessToken006.MessageTsOffset),
+        _ => false,
+    };
 
     private static bool SignatureOk(TokenVerificationReport report) =>
         report.Checks.Any(c => c.Name == "signature" && c.Status == TokenCheckStatus.Passed);
