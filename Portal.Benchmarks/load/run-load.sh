@@ -26,7 +26,7 @@
 # Settings (environment): LOAD_CONNECTIONS (64), LOAD_THREADS (2), LOAD_KEYS (16), LOAD_ROUNDS (3),
 # LOAD_ROUND_SECONDS (5), LOAD_WARMUP_SECONDS (20), LOAD_SLICES (20), LOAD_PROVIDER (Sqlite, or Postgres: a private
 # PostgreSQL 15 started by .ci/postgres.sh, results in RESULTS-postgres.md), LOAD_GC_MODES
-# ("workstation server conserve hardlimit"), PORTAL_ENV (extra VAR=value pairs for Portal, e.g. DOTNET_TieredPGO=0),
+# ("workstation server conserve hardlimit"; also tiered, pgo-off, tiering-off for the JIT's settings), PORTAL_ENV (extra VAR=value pairs for Portal, e.g. DOTNET_TieredPGO=0),
 # LOAD_PUBLISH_ARGS (extra `dotnet publish` arguments, e.g. -p:PublishReadyToRun=false, to compare builds),
 # LOAD_PUBLISH_DIR (keep the published apps there and reuse them when present: for runs that vary only PORTAL_ENV).
 set -euo pipefail
@@ -60,6 +60,8 @@ fi
 command -v curl >/dev/null && command -v jq >/dev/null || die "needs curl and jq"
 
 . "$here/../harness.sh"
+# dotnet-counters (cold) and dotnet-trace (trace) come from the repository's tool manifest.
+(cd "$repo" && dotnet tool restore >/dev/null) || die "dotnet tool restore failed"
 work="$(mktemp -d -t portal-load.XXXXXX)"
 portal_pid=""
 ceiling_pid=""
@@ -107,10 +109,10 @@ fi
 
 wait_ready() {
   local base=$1 pid=$2 what=$3
-  for i in $(seq 400); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/readyz" || true)" = 200 ] && return 0
+  for i in $(seq 600); do
+    [ "$(curl -s -o "$work/readyz.json" -w '%{http_code}' --max-time 2 "$base/readyz" || true)" = 200 ] && return 0
     kill -0 "$pid" 2>/dev/null || die "$what exited during start"
-    [ "$i" -eq 400 ] && die "$what not ready after 40 s"
+    [ "$i" -eq 600 ] && die "$what not ready after 60 s: $(cat "$work/readyz.json" 2>/dev/null)"
     sleep 0.1
   done
 }
@@ -328,10 +330,10 @@ run_cold() {
   start_portal # provisioning included: the load starts the moment the keys exist
   # The runtime's own counters over the same seconds (JIT time, methods compiled, CPU, thread-pool queue).
   (cd "$repo" && exec dotnet tool run dotnet-counters -- collect -p "$portal_pid" --counters System.Runtime --refresh-interval 1 \
-    --format csv -o "$work/cold-counters.csv") >/dev/null 2>&1 &
+    --format csv -o "$work/cold-counters.csv" --duration "00:00:00:$(printf '%02d' $((slices + 3)))") >/dev/null 2>&1 &
   local counters=$!
   slices rtc "$portal_rows"
-  kill -INT "$counters" 2>/dev/null; wait "$counters" 2>/dev/null || true
+  wait "$counters" 2>/dev/null || true # it stops by itself (a signal to it would reach this script too)
   local hwm_kb; hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$portal_pid/status")
   steady "$steady_rows" 1
   local summary steady_rtc steady_ceiling
@@ -376,6 +378,10 @@ run_gc() {
       server) gc_env=(DOTNET_gcServer=1) ;;
       conserve) gc_env=(DOTNET_gcServer=0 DOTNET_GCConserveMemory=7) ;;
       hardlimit) gc_env=(DOTNET_gcServer=0 DOTNET_GCHeapHardLimit=0x8000000) ;; # 128 MiB of managed heap
+      # Not GC, but measured the same way: the JIT's tiering (with LOAD_PUBLISH_ARGS=-p:PublishReadyToRun=false to compare builds).
+      tiered) gc_env=(DOTNET_TieredCompilation=1 DOTNET_TieredPGO=1) ;;
+      pgo-off) gc_env=(DOTNET_TieredCompilation=1 DOTNET_TieredPGO=0) ;;
+      tiering-off) gc_env=(DOTNET_TieredCompilation=0) ;;
       *) die "unknown GC setting $setting" ;;
     esac
     start_portal "${gc_env[@]}"
@@ -416,7 +422,6 @@ trace_load() {
 }
 
 run_trace() {
-  (cd "$repo" && dotnet tool restore >/dev/null)
   mkdir -p "$here/traces"
   start_portal
   trace_load cold

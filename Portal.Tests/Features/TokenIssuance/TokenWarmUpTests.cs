@@ -42,7 +42,7 @@ public sealed class TokenWarmUpTests
     [Fact]
     public async Task WhileWarmingUp_Readyz_Answers503_WithTheReason()
     {
-        await using var app = new WarmUpApp(seconds: "30");
+        await using var app = new WarmUpApp(seconds: "60", maxSeconds: "120");
         using var client = app.CreateClient();
         var ready = await client.GetAsync("/readyz");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
@@ -83,10 +83,11 @@ public sealed class TokenWarmUpTests
 
     private sealed class WarmUpApp : PortalAppFactory
     {
-        public WarmUpApp(string seconds) : base(settings: new Dictionary<string, string?>
+        public WarmUpApp(string seconds, string maxSeconds = "20") : base(settings: new Dictionary<string, string?>
         {
             ["Portal:WarmUp:Enabled"] = "true",
             ["Portal:WarmUp:Seconds"] = seconds,
+            ["Portal:WarmUp:MaxSeconds"] = maxSeconds,
         }) => UseKestrel(0);
     }
 

@@ -1,5 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 using System.Net;
+using System.Runtime;
 using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -21,8 +22,12 @@ public sealed class WarmUpOptions
     /// code the JIT has not optimized yet (a quarter of the steady speed for 15–20 s, measured).
     public bool Enabled { get; set; } = true;
 
-    /// How long the token routes are called before /readyz turns 200.
-    [Range(0.1, 60)] public double Seconds { get; set; } = 3;
+    /// At least this long from the first answer, the token routes are called before /readyz turns 200; then on while
+    /// the JIT is still compiling (the optimized versions of what the calls ran), up to <see cref="MaxSeconds"/>.
+    [Range(0.1, 60)] public double Seconds { get; set; } = 1.5;
+
+    /// The longest the warm-up may hold /readyz back, from the moment the server started.
+    [Range(0.1, 120)] public double MaxSeconds { get; set; } = 6;
 }
 
 /// Calls the token routes over loopback, through Kestrel and the whole pipeline, for a few seconds after the server
@@ -34,7 +39,9 @@ public sealed class TokenWarmUp(IssuanceCache cache, IServer server, IHostApplic
     ILogger<TokenWarmUp> log) : BackgroundService, IHealthCheck
 {
     private const int Callers = 8;
-    private const int MaxSeconds = 30;
+
+    /// The JIT has settled when it compiled fewer methods than this in the last half second.
+    private const int SettledMethodsPerHalfSecond = 8;
     private volatile string? _outcome;
 
     /// The warm-up's own requests: never usage (<see cref="IssuanceCounter"/>). No real organization has this id.
@@ -68,7 +75,7 @@ public sealed class TokenWarmUp(IssuanceCache cache, IServer server, IHostApplic
             cache.Pin(secret, key);
             try
             {
-                var calls = await CallAsync(baseUri, secret, key.Project.ProjectId, TimeSpan.FromSeconds(settings.Seconds), stop);
+                var calls = await CallAsync(baseUri, secret, key.Project.ProjectId, settings, stop);
                 _outcome = calls > 0 ? $"done: {calls} requests" : "skipped: no answer";
                 log.LogInformation("Token routes warmed up with {Calls} requests", calls);
             }
@@ -131,18 +138,19 @@ public sealed class TokenWarmUp(IssuanceCache cache, IServer server, IHostApplic
 
     private static string RandomHex() => Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
 
-    /// <see cref="Callers"/> loops over the routes apps call most, for `duration` from the first answer (the very first
-    /// request of a cold process takes a while itself), at most <see cref="MaxSeconds"/> in all; the calls answered 200.
-    /// Any other answer ends the warm-up: the routes would be warming their refusals, and something is wrong.
-    private async Task<long> CallAsync(Uri baseUri, string secret, Guid projectId, TimeSpan duration, CancellationToken stop)
+    /// <see cref="Callers"/> loops over the routes apps call most: from the first answer (the very first request of a cold
+    /// process takes a while itself) for at least the minimum, then until the JIT settles, within the maximum in all; the
+    /// calls answered 200. Any other answer ends the warm-up: the routes would be warming their refusals, and something
+    /// is wrong.
+    private async Task<long> CallAsync(Uri baseUri, string secret, Guid projectId, WarmUpOptions settings, CancellationToken stop)
     {
         using var handler = new SocketsHttpHandler { UseProxy = false, ConnectTimeout = TimeSpan.FromSeconds(2), MaxConnectionsPerServer = Callers };
         using var http = new HttpClient(handler) { BaseAddress = baseUri, Timeout = TimeSpan.FromSeconds(10) };
         http.DefaultRequestHeaders.Authorization = new("Bearer", secret);
         using var until = CancellationTokenSource.CreateLinkedTokenSource(stop);
-        until.CancelAfter(TimeSpan.FromSeconds(MaxSeconds));
+        until.CancelAfter(TimeSpan.FromSeconds(settings.MaxSeconds));
+        var firstAnswer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         long answered = 0;
-        var first = 0;
 
         async Task<bool> CallOnceAsync(int caller, int n)
         {
@@ -160,16 +168,33 @@ public sealed class TokenWarmUp(IssuanceCache cache, IServer server, IHostApplic
                 await until.CancelAsync();
                 return false;
             }
-            if (Interlocked.Exchange(ref first, 1) == 0) until.CancelAfter(duration);
+            firstAnswer.TrySetResult();
             Interlocked.Increment(ref answered);
             return true;
         }
 
+        async Task EndWhenSettledAsync()
+        {
+            await firstAnswer.Task.WaitAsync(until.Token);
+            await Task.Delay(TimeSpan.FromSeconds(settings.Seconds), until.Token);
+            for (var compiled = JitInfo.GetCompiledMethodCount(); ;)
+            {
+                await Task.Delay(500, until.Token);
+                var now = JitInfo.GetCompiledMethodCount();
+                if (now - compiled < SettledMethodsPerHalfSecond) break;
+                compiled = now;
+            }
+            await until.CancelAsync();
+        }
+
         var loops = Enumerable.Range(0, Callers).Select(async caller =>
+        {
+            for (var n = 0; await CallOnceAsync(caller, n); n++) { }
+        }).Append(EndWhenSettledAsync()).Select(async loop =>
         {
             try
             {
-                for (var n = 0; await CallOnceAsync(caller, n); n++) { }
+                await loop;
             }
             catch (OperationCanceledException) when (until.IsCancellationRequested)
             {
