@@ -1,8 +1,8 @@
 # Portal container: multi-stage build, runs as a non-root user, data directory on a volume.
 FROM mcr.microsoft.com/dotnet/sdk:10.0 AS build
 WORKDIR /src
-# Published exactly as Portal.Benchmarks/load/run-load.sh measures it: Release, framework-dependent, for one runtime
-# identifier so that Portal/Publish.props compiles every assembly ReadyToRun (README, Performance).
+# Published exactly as Portal.Benchmarks/load/run-load.sh measures it: Release, framework-dependent, one runtime
+# identifier, the rest from Portal/Publish.props (docs/performance.md).
 ARG RID=linux-x64
 COPY global.json Directory.Build.props Directory.Packages.props Portal.sln ./
 COPY Portal/Portal.csproj Portal/

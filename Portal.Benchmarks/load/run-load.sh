@@ -26,7 +26,7 @@
 # Settings (environment): LOAD_CONNECTIONS (64), LOAD_THREADS (2), LOAD_KEYS (16), LOAD_ROUNDS (3),
 # LOAD_ROUND_SECONDS (5), LOAD_WARMUP_SECONDS (20), LOAD_SLICES (20), LOAD_PROVIDER (Sqlite, or Postgres: a private
 # PostgreSQL 15 started by .ci/postgres.sh, results in RESULTS-postgres.md), LOAD_GC_MODES
-# ("workstation server conserve hardlimit"; also tiered, pgo-off, tiering-off for the JIT's settings), PORTAL_ENV (extra VAR=value pairs for Portal, e.g. DOTNET_TieredPGO=0),
+# ("workstation server conserve hardlimit"; also gen0-16m, gen0-8m, and tiered, pgo-off, tiering-off for the JIT's settings), PORTAL_ENV (extra VAR=value pairs for Portal, e.g. DOTNET_TieredPGO=0),
 # LOAD_PUBLISH_ARGS (extra `dotnet publish` arguments, e.g. -p:PublishReadyToRun=false, to compare builds),
 # LOAD_PUBLISH_DIR (keep the published apps there and reuse them when present: for runs that vary only PORTAL_ENV).
 set -euo pipefail
@@ -378,6 +378,8 @@ run_gc() {
       server) gc_env=(DOTNET_gcServer=1) ;;
       conserve) gc_env=(DOTNET_gcServer=0 DOTNET_GCConserveMemory=7) ;;
       hardlimit) gc_env=(DOTNET_gcServer=0 DOTNET_GCHeapHardLimit=0x8000000) ;; # 128 MiB of managed heap
+      gen0-16m) gc_env=(DOTNET_gcServer=0 DOTNET_GCgen0size=0x1000000) ;; # a 16 MiB allocation budget between gen0 GCs
+      gen0-8m) gc_env=(DOTNET_gcServer=0 DOTNET_GCgen0size=0x800000) ;;
       # Not GC, but measured the same way: the JIT's tiering (with LOAD_PUBLISH_ARGS=-p:PublishReadyToRun=false to compare builds).
       tiered) gc_env=(DOTNET_TieredCompilation=1 DOTNET_TieredPGO=1) ;;
       pgo-off) gc_env=(DOTNET_TieredCompilation=1 DOTNET_TieredPGO=0) ;;
