@@ -72,6 +72,9 @@ public static class PortalApp
         app.UseTokenCors();
         app.UseClientSdkCors();
         if (options.HttpsRedirection) app.UseHttpsRedirection();
+        // Routing after the edge that every answer needs (above) and before the sign-in machinery: the token routes
+        // short-circuit here (TokenEndpoints, CompatEndpoints), so the hot path skips what follows.
+        app.UseRouting();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseMustChangePassword();

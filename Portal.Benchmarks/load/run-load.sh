@@ -19,13 +19,18 @@
 #   cold    Portal started afresh: from /readyz = 200 and the provisioning just after, LOAD_SLICES one-second slices of
 #           rtc load; the ceiling app started afresh the same way. Writes RESULTS-cold.md.
 #   gc      steady (shorter) once per GC setting (LOAD_GC_MODES), Portal restarted for each. Writes RESULTS-gc.md.
+#   trace   Portal started afresh and profiled with dotnet-trace (sampled thread time, ~100 Hz, plus the runtime's JIT and
+#           GC events): the first LOAD_TRACE_SECONDS (10) of rtc load from /readyz, then as long again after the warm-up.
+#           Writes RESULTS-trace.md (where the busy threads' time went, cold and warm: hot-frames.py) and keeps the
+#           traces (.nettrace, .speedscope.json for https://speedscope.app) in load/traces/.
 #   all     steady, cold, gc.
 #
 # Settings (environment): LOAD_CONNECTIONS (64), LOAD_THREADS (2), LOAD_KEYS (16), LOAD_ROUNDS (3),
 # LOAD_ROUND_SECONDS (5), LOAD_WARMUP_SECONDS (20), LOAD_SLICES (20), LOAD_PROVIDER (Sqlite, or Postgres: a private
 # PostgreSQL 15 started by .ci/postgres.sh, results in RESULTS-postgres.md), LOAD_GC_MODES
-# ("workstation server conserve hardlimit"), PORTAL_ENV (extra VAR=value pairs for Portal, e.g. DOTNET_TieredPGO=0),
-# LOAD_PUBLISH_ARGS (extra `dotnet publish` arguments, e.g. -p:PublishReadyToRun=false, to compare builds).
+# ("workstation server conserve hardlimit"; also gen0-16m, gen0-8m, and tiered, pgo-off, tiering-off for the JIT's settings), PORTAL_ENV (extra VAR=value pairs for Portal, e.g. DOTNET_TieredPGO=0),
+# LOAD_PUBLISH_ARGS (extra `dotnet publish` arguments, e.g. -p:PublishReadyToRun=false, to compare builds),
+# LOAD_PUBLISH_DIR (keep the published apps there and reuse them when present: for runs that vary only PORTAL_ENV).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -43,7 +48,8 @@ provider="${LOAD_PROVIDER:-Sqlite}"
 gc_modes="${LOAD_GC_MODES:-workstation server conserve hardlimit}"
 read -r -a extra_env <<<"${PORTAL_ENV:-}"
 read -r -a publish_args <<<"${LOAD_PUBLISH_ARGS:-}"
-case $mode in steady|cold|gc|all) ;; *) echo "run-load: mode must be steady, cold, gc or all" >&2; exit 2 ;; esac
+trace_seconds="${LOAD_TRACE_SECONDS:-10}"
+case $mode in steady|cold|gc|trace|all) ;; *) echo "run-load: mode must be steady, cold, gc, trace or all" >&2; exit 2 ;; esac
 case $provider in Sqlite|Postgres) ;; *) echo "run-load: LOAD_PROVIDER must be Sqlite or Postgres" >&2; exit 2 ;; esac
 suffix=$([ "$provider" = Postgres ] && echo "-postgres" || echo "")
 
@@ -57,6 +63,8 @@ fi
 command -v curl >/dev/null && command -v jq >/dev/null || die "needs curl and jq"
 
 . "$here/../harness.sh"
+# dotnet-counters (cold) and dotnet-trace (trace) come from the repository's tool manifest.
+(cd "$repo" && dotnet tool restore >/dev/null) || die "dotnet tool restore failed"
 work="$(mktemp -d -t portal-load.XXXXXX)"
 portal_pid=""
 ceiling_pid=""
@@ -89,12 +97,14 @@ stop_ceiling() { stop_process "$ceiling_pid"; ceiling_pid=""; }
 # Both apps published the way the Dockerfile publishes Portal: the flags live in Portal/Publish.props.
 say "publishing Portal and the ceiling app (Release, linux-x64, framework-dependent)"
 cd "$repo"
+published="${LOAD_PUBLISH_DIR:-$work/publish}"
 for project in Portal Portal.Benchmarks/Ceiling; do
-  timeout 900 dotnet publish "$project" -c Release -r linux-x64 --self-contained false -o "$work/publish/$(basename "$project")" \
+  [ -n "${LOAD_PUBLISH_DIR:-}" ] && [ -d "$published/$(basename "$project")" ] && continue
+  timeout 900 dotnet publish "$project" -c Release -r linux-x64 --self-contained false -o "$published/$(basename "$project")" \
     --nologo -v quiet -clp:ErrorsOnly "${publish_args[@]}" >&2
 done
-portal_bin="$work/publish/Portal"
-ceiling_bin="$work/publish/Ceiling"
+portal_bin="$published/Portal"
+ceiling_bin="$published/Ceiling"
 
 database=()
 if [ "$provider" = Postgres ]; then
@@ -104,10 +114,10 @@ fi
 
 wait_ready() {
   local base=$1 pid=$2 what=$3
-  for i in $(seq 400); do
-    [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$base/readyz" || true)" = 200 ] && return 0
+  for i in $(seq 600); do
+    [ "$(curl -s -o "$work/readyz.json" -w '%{http_code}' --max-time 2 "$base/readyz" || true)" = 200 ] && return 0
     kill -0 "$pid" 2>/dev/null || die "$what exited during start"
-    [ "$i" -eq 400 ] && die "$what not ready after 40 s"
+    [ "$i" -eq 600 ] && die "$what not ready after 60 s: $(cat "$work/readyz.json" 2>/dev/null)"
     sleep 0.1
   done
 }
@@ -365,7 +375,12 @@ run_cold() {
   start_ceiling
   slices ceiling "$ceiling_rows"
   start_portal # provisioning included: the load starts the moment the keys exist
+  # The runtime's own counters over the same seconds (JIT time, methods compiled, CPU, thread-pool queue).
+  (cd "$repo" && exec dotnet tool run dotnet-counters -- collect -p "$portal_pid" --counters System.Runtime --refresh-interval 1 \
+    --format csv -o "$work/cold-counters.csv" --duration "00:00:00:$(printf '%02d' $((slices + 3)))") >/dev/null 2>&1 &
+  local counters=$!
   slices rtc "$portal_rows"
+  wait "$counters" 2>/dev/null || true # it stops by itself (a signal to it would reach this script too)
   local hwm_kb; hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$portal_pid/status")
   steady "$steady_rows" 1
   local summary steady_rtc steady_ceiling
@@ -388,6 +403,12 @@ run_cold() {
     awk -v r="$steady_rtc" 'NR <= 5 { s += $2 } END { printf "First 5 s, token route: **%.2f×** its steady %d requests/s", s / 5 / r, r }' "$portal_rows"
     awk -v r="$steady_rtc" '{ if (min == "" || $2 < min) min = $2 } END { printf "; slowest slice %.2f×.\n", min / r }' "$portal_rows"
     echo "Portal's peak RSS over the cold run: $((hwm_kb / 1024)) MB."
+    if [ -s "$work/cold-counters.csv" ]; then
+      echo
+      echo "What the runtime did in those seconds (\`dotnet-counters\`, System.Runtime, one row a second from the first slice):"
+      echo
+      python3 "$here/cold-counters.py" "$work/cold-counters.csv" "$slices"
+    fi
   } >"$here/RESULTS-cold$suffix.md"
   cat "$here/RESULTS-cold$suffix.md"
   stop_portal
@@ -404,6 +425,12 @@ run_gc() {
       server) gc_env=(DOTNET_gcServer=1) ;;
       conserve) gc_env=(DOTNET_gcServer=0 DOTNET_GCConserveMemory=7) ;;
       hardlimit) gc_env=(DOTNET_gcServer=0 DOTNET_GCHeapHardLimit=0x8000000) ;; # 128 MiB of managed heap
+      gen0-16m) gc_env=(DOTNET_gcServer=0 DOTNET_GCgen0size=0x1000000) ;; # a 16 MiB allocation budget between gen0 GCs
+      gen0-8m) gc_env=(DOTNET_gcServer=0 DOTNET_GCgen0size=0x800000) ;;
+      # Not GC, but measured the same way: the JIT's tiering (with LOAD_PUBLISH_ARGS=-p:PublishReadyToRun=false to compare builds).
+      tiered) gc_env=(DOTNET_TieredCompilation=1 DOTNET_TieredPGO=1) ;;
+      pgo-off) gc_env=(DOTNET_TieredCompilation=1 DOTNET_TieredPGO=0) ;;
+      tiering-off) gc_env=(DOTNET_TieredCompilation=0) ;;
       *) die "unknown GC setting $setting" ;;
     esac
     start_portal "${gc_env[@]}"
@@ -430,7 +457,46 @@ run_gc() {
   stop_ceiling
 }
 
+# trace_load NAME: dotnet-trace on Portal during trace_seconds of rtc load; the trace starts before the load does.
+trace_load() {
+  local name=$1 out="$here/traces/$1"
+  rm -f "$out".*
+  (cd "$repo" && exec dotnet tool run dotnet-trace -- collect -p "$portal_pid" --profile dotnet-common,dotnet-sampled-thread-time --format Speedscope \
+    --duration "00:00:00:$(printf '%02d' $((trace_seconds + 1)))" -o "$out.nettrace") >"$work/trace-$name.log" 2>&1 &
+  local tracer=$!
+  for _ in $(seq 100); do grep -q "Recording trace\|Process" "$work/trace-$name.log" 2>/dev/null && break; sleep 0.1; done
+  route rtc "$trace_seconds" >"$work/wrk-$name.txt"
+  wait "$tracer" || die "dotnet-trace failed: $(cat "$work/trace-$name.log")"
+  say "$name: $(awk '/Requests\/sec:/ { print $2 }' "$work/wrk-$name.txt") requests/s while traced"
+}
+
+run_trace() {
+  mkdir -p "$here/traces"
+  start_portal
+  trace_load cold
+  say "warm-up ${warmup_seconds}s"
+  route rtc "$warmup_seconds" >/dev/null
+  trace_load warm
+  {
+    echo "# Token API load: where the time goes, cold and warm"
+    echo
+    header trace
+    echo "dotnet-trace (profiles dotnet-common, dotnet-sampled-thread-time) on Portal during ${trace_seconds} s of \`POST /api/v1/tokens/rtc\`"
+    echo "load: **cold** from the moment \`/readyz\` answered and the keys were provisioned, **warm** after a ${warmup_seconds} s warm-up."
+    echo "Threads that were waiting are left out; shares are of the busy threads' sampled time."
+    for name in cold warm; do
+      echo
+      echo "## $name ($(awk '/Requests\/sec:/ { print $2 }' "$work/wrk-$name.txt") requests/s while traced)"
+      echo
+      python3 "$here/hot-frames.py" "$here/traces/$name.speedscope.json" 15
+    done
+  } >"$here/RESULTS-trace$suffix.md"
+  cat "$here/RESULTS-trace$suffix.md"
+  stop_portal
+}
+
 case $mode in
+  trace) run_trace ;;
   steady) run_steady ;;
   cold) run_cold ;;
   gc) run_gc ;;

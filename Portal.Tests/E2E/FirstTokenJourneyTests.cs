@@ -91,6 +91,9 @@ public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixtu
         Assert.StartsWith("sk_", key);
         await Shot(page, "key-and-curl");
         await Click(reveal.GetByRole(AriaRole.Button, new() { Name = "Copy curl command" }));
+        // The copy is a round trip through the circuit to the browser's clipboard: wait for it rather than read at once.
+        await page.WaitForFunctionAsync("async key => (await navigator.clipboard.readText()).includes(key)", key,
+            new() { Timeout = 15_000 });
         var curl = await page.EvaluateAsync<string>("navigator.clipboard.readText()");
         Assert.Contains(key, curl);
         var fromCurl = JsonDocument.Parse(await RunAsync(curl, ct)).RootElement.GetProperty("token").GetString()!;

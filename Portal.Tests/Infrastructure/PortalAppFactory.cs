@@ -30,6 +30,8 @@ public class PortalAppFactory : WebApplicationFactory<Program>
             // Every test request comes from the same (absent) address: suites that fail many sign-ins on purpose must
             // not throttle each other. LoginThrottleTests sets the production value back.
             ["Portal:Security:LoginFailuresPerAddress"] = "100000",
+            // Seconds of calls before /readyz, for a server that is about to be tested anyway: TokenWarmUpTests turn it on.
+            ["Portal:WarmUp:Enabled"] = "false",
         };
         foreach (var (key, value) in TestDatabase.Settings(DataDirectory)) _settings[key] = value;
         if (settings is not null)

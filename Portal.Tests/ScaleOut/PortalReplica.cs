@@ -35,6 +35,7 @@ public sealed class PortalReplica : IAsyncDisposable
         start.Environment["Portal__DataDirectory"] = TempDirectory.Create();
         start.Environment["Portal__HttpsRedirection"] = "false";
         start.Environment["Logging__LogLevel__Default"] = "Warning";
+        start.Environment["Portal__WarmUp__Seconds"] = "0.5"; // the real start-up path, briefly
         foreach (var (key, value) in environment) start.Environment[key] = value;
         var process = new Process { StartInfo = start };
         var replica = new PortalReplica(process, new Uri($"http://127.0.0.1:{port}/"));

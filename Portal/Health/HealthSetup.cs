@@ -20,7 +20,18 @@ public static class HealthSetup
     public static WebApplication MapPortalHealth(this WebApplication app)
     {
         app.MapHealthChecks("/healthz", new() { Predicate = _ => false, ResponseWriter = WriteAsync }).ExcludeFromDescription();
-        app.MapHealthChecks("/readyz", new() { Predicate = c => c.Tags.Contains("ready"), ResponseWriter = WriteAsync }).ExcludeFromDescription();
+        // Degraded is "not ready yet" (the token warm-up): 503 like Unhealthy, but logged as a warning, not an error.
+        app.MapHealthChecks("/readyz", new()
+        {
+            Predicate = c => c.Tags.Contains("ready"),
+            ResponseWriter = WriteAsync,
+            ResultStatusCodes =
+            {
+                [HealthStatus.Healthy] = StatusCodes.Status200OK,
+                [HealthStatus.Degraded] = StatusCodes.Status503ServiceUnavailable,
+                [HealthStatus.Unhealthy] = StatusCodes.Status503ServiceUnavailable,
+            },
+        }).ExcludeFromDescription();
         return app;
     }
 

@@ -15,11 +15,12 @@ public static class CompatEndpoints
 
     public static void MapCompatApi(this IEndpointRouteBuilder app)
     {
+        var (keys, issuer, clock) = TokenEndpoints.HotPathServices(app);
         var compat = app.MapGroup("/compat/{projectId:guid}").AllowAnonymous().WithTags("Drop-in token servers");
+        compat.ShortCircuit();
         compat.MapGet("/ping", () => TypedResults.Ok(new { message = "pong" }));
 
-        compat.MapGet("/access_token", async (Guid projectId, string? channel, string? uid, string? expiredTs, HttpContext http,
-            ApiKeyAuthenticator keys, TokenIssuer issuer, TimeProvider clock) =>
+        compat.MapGet("/access_token", async (Guid projectId, string? channel, string? uid, string? expiredTs, HttpContext http) =>
             await IssueAsync(http, keys, projectId, ApiKeyScopes.Rtc, "rtc", key =>
             {
                 var (parsedUid, uidError) = CompatParsing.Uid(uid, "uid");
@@ -30,16 +31,16 @@ public static class CompatEndpoints
             }, r => TokenJson.Fields("token", r.Token)));
 
         compat.MapGet("/rtc/{channel}/{role}/{tokentype}/{uid}", async (Guid projectId, string channel, string role, string tokentype, string uid,
-            long? expiry, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
+            long? expiry, HttpContext http) =>
             await IssueAsync(http, keys, projectId, ApiKeyScopes.Rtc, "rtc",
                 key => CompatParsing.Rtc(issuer, key, channel, role, tokentype, uid, expiry, null), r => TokenJson.Fields("rtcToken", r.Token)));
 
-        compat.MapGet("/rtm/{uid}", async (Guid projectId, string uid, long? expiry, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
+        compat.MapGet("/rtm/{uid}", async (Guid projectId, string uid, long? expiry, HttpContext http) =>
             await IssueAsync(http, keys, projectId, ApiKeyScopes.Rtm, "rtm",
                 key => issuer.Rtm(key, new RtmTokenRequest(uid, expiry, null)), r => TokenJson.Fields("rtmToken", r.Token)));
 
         compat.MapGet("/rte/{channel}/{role}/{tokentype}/{uid}", async (Guid projectId, string channel, string role, string tokentype, string uid,
-            long? expiry, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
+            long? expiry, HttpContext http) =>
         {
             var key = await keys.AuthenticateAsync(http, ApiKeyScopes.Rtc, allowQueryKey: true, projectId);
             if (!key.Ok) return TokenEndpoints.Refused(http, key, "rtc");
@@ -50,7 +51,7 @@ public static class CompatEndpoints
             return rtm.Ok ? TokenJson.Fields("rtcToken", rtc.Value.Token, "rtmToken", rtm.Value.Token) : Problem(rtm.Error);
         });
 
-        compat.MapPost("/getToken", async (Guid projectId, GetTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
+        compat.MapPost("/getToken", async (Guid projectId, GetTokenRequest request, HttpContext http) =>
         {
             var (scope, service) = request.TokenType switch
             {

@@ -20,6 +20,9 @@ public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
     private ConcurrentDictionary<KeyHash, KeySnapshot> _keys = new();
     private UnknownKeys<KeyHash> _unknown = new(MaxUnknownKeys);
 
+    // Keys that live in memory only and survive invalidation: the start-up warm-up's (TokenWarmUp).
+    private readonly ConcurrentDictionary<KeyHash, KeySnapshot> _pinned = new();
+
     public long Version { get; private set; } = -1;
 
     /// How many known keys are held (tests: a flood of unknown keys leaves them in place).
@@ -27,10 +30,13 @@ public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
 
     public int UnknownCount => _unknown.Count;
 
+    /// How many in-memory-only keys are held (tests: none once the warm-up is over).
+    internal int PinnedCount => _pinned.Count;
+
     public async ValueTask<KeySnapshot?> FindAsync(string key, CancellationToken ct)
     {
         var hash = KeyHash.Of(key);
-        if (_keys.TryGetValue(hash, out var cached)) return cached;
+        if (_keys.TryGetValue(hash, out var cached) || _pinned.TryGetValue(hash, out cached)) return cached;
         var unknown = _unknown;
         if (unknown.Contains(hash)) return null;
         var loaded = await LoadAsync(ApiKeySecrets.Hash(key), ct);
@@ -44,6 +50,11 @@ public sealed class IssuanceCache(TenantDb tenants, CertificateSecrets secrets)
         keys[hash] = loaded;
         return loaded;
     }
+
+    /// Holds a key that is in no database until <see cref="Unpin"/>.
+    internal void Pin(string key, KeySnapshot snapshot) => _pinned[KeyHash.Of(key)] = snapshot;
+
+    internal void Unpin(string key) => _pinned.TryRemove(KeyHash.Of(key), out _);
 
     /// Drops everything (a key, certificate, policy, project or organization changed somewhere).
     public void Invalidate(long version)

@@ -9,8 +9,11 @@ public sealed class IssuanceCounter(UsageRecorder usage)
 {
     public void Count(KeySnapshot key, string service, ServiceError? refusal) => Count(key, service, refusal?.Code ?? UsageRecorder.Issued);
 
-    public void Count(KeySnapshot key, string service, string outcome) =>
+    public void Count(KeySnapshot key, string service, string outcome)
+    {
+        if (TokenWarmUp.IsWarmUp(key)) return; // the start-up warm-up's own calls are not anyone's usage
         usage.Record(key.Project.OrganizationId, key.Project.ProjectId, key.Id, service, outcome);
+    }
 
     /// A key check's refusal, when the key was known (an unknown key has no project to count against).
     public void Refused(KeyCheck check, string service)

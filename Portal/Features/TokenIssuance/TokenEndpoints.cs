@@ -13,26 +13,37 @@ public static class TokenEndpoints
         // A fixed small JSON answer: the HTTP ceiling that the load script compares the token route with.
         app.MapGet("/api/v1/ping", () => TypedResults.Ok(new { status = "ok" })).AllowAnonymous().WithTags("Tokens");
 
+        var (keys, issuer, _) = HotPathServices(app);
+        var verification = app.ServiceProvider.GetRequiredService<TokenVerification>();
+        // Short-circuited: answered by the routing middleware as soon as matched, past sign-in, authorization,
+        // antiforgery and the other middleware of the admin UI that these routes never use. What they do need (the API's
+        // error answers, the body limit, CORS, the security headers) runs before routing (PortalApp).
         var tokens = app.MapGroup("/api/v1/tokens").AllowAnonymous().WithTags("Tokens");
-        tokens.MapPost("/rtc", async (RtcTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
+        tokens.ShortCircuit();
+        tokens.MapPost("/rtc", async (RtcTokenRequest request, HttpContext http) =>
             await IssueAsync(http, keys, ApiKeyScopes.Rtc, "rtc", key => issuer.Rtc(key, request)))
             .Accepts<RtcTokenRequest>("application/json").ProducesToken()
             .WithSummary("An RTC token (optionally with RTM) for a channel and uid or account.");
-        tokens.MapPost("/rtm", async (RtmTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
+        tokens.MapPost("/rtm", async (RtmTokenRequest request, HttpContext http) =>
             await IssueAsync(http, keys, ApiKeyScopes.Rtm, "rtm", key => issuer.Rtm(key, request)))
             .Accepts<RtmTokenRequest>("application/json").ProducesToken()
             .WithSummary("An RTM login token for a user id.");
-        tokens.MapPost("/chat", async (ChatTokenRequest request, HttpContext http, ApiKeyAuthenticator keys, TokenIssuer issuer) =>
+        tokens.MapPost("/chat", async (ChatTokenRequest request, HttpContext http) =>
             await IssueAsync(http, keys, ApiKeyScopes.Chat, "chat", key => issuer.Chat(key, request)))
             .Accepts<ChatTokenRequest>("application/json").ProducesToken()
             .WithSummary("A Chat user token, or (secret keys with the chat_app scope, when the policy allows it) an app token when no userId is given.");
-        tokens.MapPost("/verify", async Task<Results<Ok<VerifyTokenResponse>, ProblemHttpResult>> (VerifyTokenRequest request, HttpContext http,
-            ApiKeyAuthenticator keys, TokenVerification verification) =>
+        tokens.MapPost("/verify", async Task<Results<Ok<VerifyTokenResponse>, ProblemHttpResult>> (VerifyTokenRequest request, HttpContext http) =>
         {
             var key = await keys.AuthenticateAsync(http, ApiKeyScopes.Verify, allowQueryKey: false);
             return key.Ok ? TypedResults.Ok(verification.Verify(key.Key, request)) : Refused(http, key, "verify");
         }).Accepts<VerifyTokenRequest>("application/json").WithSummary("Check a token against the project's Active and in-grace Previous certificates.");
     }
+
+    /// The token routes' services, resolved once when the routes are mapped (all singletons): a handler parameter would
+    /// be resolved from the request's services, which opens a DI scope per request just to hand out singletons.
+    internal static (ApiKeyAuthenticator Keys, TokenIssuer Issuer, TimeProvider Clock) HotPathServices(IEndpointRouteBuilder app) =>
+        (app.ServiceProvider.GetRequiredService<ApiKeyAuthenticator>(), app.ServiceProvider.GetRequiredService<TokenIssuer>(),
+            app.ServiceProvider.GetRequiredService<TimeProvider>());
 
     internal static async Task<IResult> IssueAsync(HttpContext http, ApiKeyAuthenticator keys,
         ApiKeyScopes scope, string service, Func<KeySnapshot, Result<TokenResponse>> issue)

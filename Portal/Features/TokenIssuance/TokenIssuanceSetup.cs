@@ -16,6 +16,11 @@ public static class TokenIssuanceSetup
         s.AddSingleton<TokenIssuer>();
         s.AddSingleton<TokenVerification>();
         s.AddScoped<TestTokens>();
+        // The warm-up before /readyz turns 200 (Portal:WarmUp): a hosted service and a readiness check in one.
+        s.AddOptions<WarmUpOptions>().BindConfiguration(WarmUpOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        s.AddSingleton<TokenWarmUp>();
+        s.AddHostedService(sp => sp.GetRequiredService<TokenWarmUp>());
+        s.AddHealthChecks().AddCheck<TokenWarmUp>("warm-up", tags: ["ready"]);
         return builder;
     }
 
