@@ -29,8 +29,10 @@
 # LOAD_ROUND_SECONDS (5), LOAD_WARMUP_SECONDS (20), LOAD_SLICES (20), LOAD_PROVIDER (Sqlite, or Postgres: a private
 # PostgreSQL 15 started by .ci/postgres.sh, results in RESULTS-postgres.md), LOAD_GC_MODES
 # ("workstation server conserve hardlimit"; also gen0-16m, gen0-8m, and tiered, pgo-off, tiering-off for the JIT's settings), PORTAL_ENV (extra VAR=value pairs for Portal, e.g. DOTNET_TieredPGO=0),
-# LOAD_PUBLISH_ARGS (extra `dotnet publish` arguments, e.g. -p:PublishReadyToRun=false, to compare builds),
-# LOAD_PUBLISH_DIR (keep the published apps there and reuse them when present: for runs that vary only PORTAL_ENV).
+# LOAD_PUBLISH_ARGS (extra `dotnet publish` arguments, e.g. -p:PublishReadyToRun=true, to compare builds),
+# LOAD_PUBLISH_DIR (keep the published apps there and reuse them when present: for runs that vary only PORTAL_ENV),
+# LOAD_KEEP_LOG (a file: Portal's log of the last run is copied there before the temp directory goes; by default only
+# its `fail:`/`crit:` lines are printed, and listed in RESULTS.md, since the log itself is deleted with the run).
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -77,6 +79,9 @@ cleanup() {
   stop_process "$issuer_pid"
   if [ "$status" -ne 0 ] && [ -f "$work/portal.log" ]; then
     echo "--- last lines of the Portal log" >&2; tail -n 40 "$work/portal.log" >&2
+  fi
+  if [ -n "${LOAD_KEEP_LOG:-}" ] && [ -f "$work/portal.log" ]; then
+    cp "$work/portal.log" "$LOAD_KEEP_LOG" && echo "run-load: Portal's log kept in $LOAD_KEEP_LOG" >&2
   fi
   rm -rf "$work"
   [ -n "${PORTAL_TEST_PG_DIR:-}" ] && "$repo/.ci/postgres.sh" stop "$PORTAL_TEST_PG_DIR"
@@ -238,6 +243,13 @@ check() {
   jq -e "$expect" <<<"$body" >/dev/null || die "$name check: unexpected answer $body"
 }
 
+# The console logger writes "fail: Category[EventId]" and the message on the next line: both, each distinct pair once
+# with how often it came (at most 20), so a run's error lines can be read after the log is gone.
+log_error_lines() {
+  awk '/^(fail|crit):/ { head = $0; getline msg; sub(/^ +/, "", msg); n[head " " msg]++ }
+       END { for (k in n) printf "%6d× %s\n", n[k], k }' "$work/portal.log" | sort -rn | head -n 20
+}
+
 # CPU time of a process so far (user + system, clock ticks).
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 ticks_per_second=$(getconf CLK_TCK)
@@ -343,6 +355,11 @@ run_steady() {
   hwm_kb=$(awk '/^VmHWM:/ { print $2 }' "/proc/$portal_pid/status")
   rss_kb=$(awk '/^VmRSS:/ { print $2 }' "/proc/$portal_pid/status")
   log_errors=$(grep -cE '^(fail|crit):' "$work/portal.log" || true)
+  local error_lines=""
+  if [ "$log_errors" -gt 0 ]; then
+    error_lines=$(log_error_lines)
+    say "Portal logged $log_errors error lines:"; printf '%s\n' "$error_lines" >&2
+  fi
   summary=$(summarize "$rows")
   {
     echo "# Token API load: steady state against the ceiling"
@@ -354,6 +371,12 @@ run_steady() {
     echo
     echo "Portal's peak RSS (VmHWM, whole run including start and provisioning): **$((hwm_kb / 1024)) MB** (ready: $((ready_rss_kb / 1024)) MB"
     echo "after ${ready_seconds} s, end: $((rss_kb / 1024)) MB). Error lines in Portal's log: $log_errors."
+    if [ -n "$error_lines" ]; then
+      echo
+      echo '```text'
+      printf '%s\n' "$error_lines"
+      echo '```'
+    fi
   } >"$here/RESULTS$suffix.md"
   cat "$here/RESULTS$suffix.md"
   stop_portal

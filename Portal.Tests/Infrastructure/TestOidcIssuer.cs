@@ -27,6 +27,12 @@ public sealed class TestOidcIssuer : IAsyncDisposable
     public Behaviour Mode { get; set; }
     public int JwksRequests;
 
+    /// How many ID tokens `/sign-in` handed out.
+    public int SignIns;
+
+    /// The sign-in endpoint a page's script fetches ID tokens from (see <see cref="StartAsync"/>).
+    public string SignInUrl => Issuer + "/sign-in";
+
     /// `Cache-Control` sent with the JWKS (null: none).
     public string? JwksCacheControl { get; set; } = "max-age=3600";
 
@@ -47,6 +53,18 @@ public sealed class TestOidcIssuer : IAsyncDisposable
             Interlocked.Increment(ref issuer.JwksRequests);
             if (issuer.JwksCacheControl is { } cc) http.Response.Headers.CacheControl = cc;
             return issuer.AnswerAsync(http, issuer.JwksJson);
+        });
+        // A stand-in for an identity provider's sign-in: a page's script GETs a signed ID token for a subject
+        // (`?sub=alice&org_id=acme`: every query parameter becomes a string claim). A simple GET, so the browser sends
+        // no preflight; `*` because the page is on Portal's origin and this issuer is on another port.
+        app.MapGet("/sign-in", (HttpContext http) =>
+        {
+            http.Response.Headers.AccessControlAllowOrigin = "*";
+            var claims = http.Request.Query.Where(q => q.Key != "aud")
+                .ToDictionary(q => q.Key, q => (object)(q.Value.ToString()));
+            var audience = http.Request.Query["aud"].ToString() is { Length: > 0 } aud ? aud : "portal-app";
+            Interlocked.Increment(ref issuer.SignIns);
+            return Results.Json(new { id_token = issuer.Token(claims, audience) });
         });
         await app.StartAsync(ct);
         issuer.Issuer = app.Urls.First();

@@ -13,9 +13,11 @@ public static class SecurityHeaders
 
     // The SDK demo page may load Agora's Web SDK from Agora's download site, and that SDK (and a Portal at another
     // address typed into the page) connects to hosts the page cannot list in advance. Only this page gets that policy.
+    // Its exchange mode fetches ID tokens from an identity provider, which on a developer's machine is a local test
+    // issuer on plain http: loopback only, never other http hosts.
     private const string SdkDemoPolicy =
         "default-src 'self'; script-src 'self' https://download.agora.io; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; " +
-        "media-src 'self' blob:; font-src 'self' data:; connect-src 'self' https: wss:; worker-src 'self' blob:; " +
+        "media-src 'self' blob:; font-src 'self' data:; connect-src 'self' https: wss: http://127.0.0.1:* http://localhost:*; worker-src 'self' blob:; " +
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
     public static IApplicationBuilder UsePortalSecurityHeaders(this IApplicationBuilder app) => app.Use((context, next) =>

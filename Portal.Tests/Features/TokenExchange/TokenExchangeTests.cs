@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Portal.Data;
 using Portal.Data.Audit;
 using Portal.Features.TokenExchange;
@@ -70,6 +71,27 @@ public sealed class TokenExchangeTests(TokenExchangeTests.Fixture fixture) : ICl
         var idToken = Issuer.Token(Claims(("org_id", "acme")));
         await ProblemAssert.IsProblemAsync(await fixture.ExchangeAsync(idToken, """{"service":"rtc","channel":"room-acme-1","role":"publisher"}"""),
             HttpStatusCode.Forbidden, "claim_rule_no_match");
+    }
+
+    /// The exchange load run's error lines: concurrent first exchanges of one new identity raced to insert its uid
+    /// claim, and every loser's unique-index failure was logged by EF Core as a database error (then handled). The
+    /// claim is single-flight per instance now: one insert, every request answered, no error in the log.
+    [Fact]
+    public async Task ConcurrentFirstExchanges_OfOneNewIdentity_AllSucceed_AndLogNoDatabaseError()
+    {
+        var logs = new CapturingLoggerProvider();
+        fixture.App.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        var sub = "burst-" + Guid.NewGuid().ToString("N");
+        var idToken = Issuer.Token(Claims(("sub", sub)));
+        var answers = await Task.WhenAll(Enumerable.Range(0, 24).Select(_ =>
+            fixture.ExchangeAsync(idToken, $$"""{"service":"rtc","channel":"user-{{sub}}"}""")));
+
+        Assert.All(answers, a => Assert.Equal(HttpStatusCode.OK, a.StatusCode));
+        Assert.DoesNotContain(logs.Lines, l => l.StartsWith("Error", StringComparison.Ordinal) || l.StartsWith("Critical", StringComparison.Ordinal));
+        await using var db = await fixture.App.Services.GetRequiredService<Portal.Data.Tenancy.TenantDb>().UnfilteredAsync("test counts uid claims", CancellationToken.None);
+        var uid = (long)ExchangeRules.UidOf(sub);
+        Assert.Equal(1, await db.ExchangeSubjects.CountAsync(s => s.ProjectId == fixture.Project.ProjectId && s.Uid == uid,
+            TestContext.Current.CancellationToken));
     }
 
     [Fact]

@@ -1,6 +1,6 @@
 // The demo page of /sdk/portal-token.js: joins with a stand-in client (or Agora's Web SDK when loaded) and draws
 // the provider's events on a timeline. No framework: what a customer's page would write, plus the drawing.
-import { createTokenProvider } from "/sdk/portal-token.js";
+import { createTokenProvider, PortalToken } from "/sdk/portal-token.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -16,7 +16,7 @@ class StandInClient {
   async leave() { this.token = null; }
 }
 
-let provider = null, client = null, standIn = false, renewals = 0;
+let provider = null, client = null, standIn = false, renewals = 0, uid = null;
 
 const short = (token) => (token.length > 24 ? `${token.slice(0, 12)}…${token.slice(-8)}` : token);
 const clock = (date) => date.toLocaleTimeString([], { hour12: false });
@@ -63,7 +63,31 @@ function setJoined(joined) {
   $("join").disabled = joined;
   $("leave").disabled = !joined;
   $("fire-will").disabled = $("fire-did").disabled = !joined || !standIn;
-  for (const el of $("settings").querySelectorAll("input, select")) el.disabled = joined;
+  for (const el of $("settings").querySelectorAll("input, select, textarea")) el.disabled = joined;
+  if (!joined) showRoute();
+}
+
+/** The exchange route has no key and no uid (the rules decide it), but needs where the ID token comes from. */
+function showRoute() {
+  const exchange = $("route").value === "exchange";
+  $("exchange-settings").hidden = !exchange;
+  $("key").required = !exchange;
+  $("key").disabled = exchange;
+  $("uid").disabled = exchange;
+}
+
+/**
+ * getIdToken for the exchange: a pasted token, else a fresh one from the sign-in URL for every request (as a
+ * provider SDK's getIdToken() would refresh it). The URL answers `{"id_token": "…"}` (or the token as plain text).
+ */
+function idTokenSource(url, pasted) {
+  if (pasted) return async () => pasted;
+  return async () => {
+    const response = await fetch(url, { cache: "no-store", credentials: "omit" });
+    if (!response.ok) throw new Error(`the sign-in URL answered ${response.status}`);
+    const text = await response.text();
+    try { return JSON.parse(text).id_token; } catch { return text.trim(); }
+  };
 }
 
 async function loadAgora(src) {
@@ -81,6 +105,15 @@ async function loadAgora(src) {
 function readSettings() {
   const expire = $("expire").value.trim();
   const route = $("route").value;
+  if (route === "exchange") {
+    const url = $("id-token-url").value.trim(), pasted = $("id-token").value.trim();
+    if (!url && !pasted) throw new Error("The exchange needs an identity token URL or a pasted ID token.");
+    return {
+      baseUrl: $("base-url").value.trim(), route, project: $("project-id").value.trim(),
+      getIdToken: idTokenSource(url, pasted), service: "rtc", channel: $("channel").value.trim(), role: "publisher",
+      expireSeconds: expire ? Number(expire) : undefined,
+    };
+  }
   return {
     baseUrl: $("base-url").value.trim(), key: $("key").value.trim(), route,
     projectId: route === "access_token" ? $("project-id").value.trim() : undefined,
@@ -92,16 +125,17 @@ function readSettings() {
 async function join(event) {
   event.preventDefault();
   $("join").disabled = true; // no double submit while the first token is on its way
-  const settings = readSettings();
   let appId = null;
   try {
-    provider = createTokenProvider({
+    const settings = readSettings();
+    const create = settings.route === "exchange" ? PortalToken.exchange : createTokenProvider;
+    provider = create({
       ...settings,
       // The SDK said the token is dead: leave and join again with the fresh token the provider fetched.
       onDidExpire: async ({ token }) => {
         log("rejoin", `token expired: leaving and joining again with ${short(token)}`);
         await client.leave();
-        await client.join(appId, settings.channel, token, settings.uid);
+        await client.join(appId, settings.channel, token, uid);
       },
     });
     provider.on("token", (t) => { log("issued", `${short(t.token)} (${t.reason}), expires ${clock(t.expiresAt)}`); showToken(t); });
@@ -114,6 +148,8 @@ async function join(event) {
 
     const first = await provider.getToken();
     appId = first.appId;
+    // An exchange's uid is what the project's rules made of the identity token; the answer says which.
+    uid = settings.route === "exchange" ? first.response.uid : settings.uid;
     standIn = !$("use-agora").checked;
     if (standIn) {
       client = new StandInClient();
@@ -122,12 +158,12 @@ async function join(event) {
       const AgoraRTC = await loadAgora($("agora-src").value.trim());
       client = AgoraRTC.createClient({ mode: "rtc", codec: "vp8" });
     }
-    await client.join(appId, settings.channel, first.token, settings.uid);
-    log("joined", `client.join(…, "${settings.channel}", ${short(first.token)}, ${settings.uid})`);
+    await client.join(appId, settings.channel, first.token, uid);
+    log("joined", `client.join(…, "${settings.channel}", ${short(first.token)}, ${uid})`);
     provider.attach(client); // from here on the provider renews the client's token
     $("client-kind").textContent = standIn
-      ? `Stand-in client joined "${settings.channel}" as uid ${settings.uid}: fire its token events with the buttons below.`
-      : `Agora's Web SDK joined "${settings.channel}" as uid ${settings.uid}: it fires the token events itself.`;
+      ? `Stand-in client joined "${settings.channel}" as uid ${uid}: fire its token events with the buttons below.`
+      : `Agora's Web SDK joined "${settings.channel}" as uid ${uid}: it fires the token events itself.`;
     setJoined(true);
   } catch (error) {
     log("error", describe(error));
@@ -156,6 +192,8 @@ $("base-url").value = location.origin;
 $("page-origin").textContent = location.origin;
 $("use-agora").checked = Boolean(window.AgoraRTC); // a page that loaded the SDK uses it
 $("settings").addEventListener("submit", join);
+$("route").addEventListener("change", showRoute);
+showRoute();
 $("leave").addEventListener("click", leave);
 $("fire-will").addEventListener("click", () => fire("token-privilege-will-expire"));
 $("fire-did").addEventListener("click", () => fire("token-privilege-did-expire"));
