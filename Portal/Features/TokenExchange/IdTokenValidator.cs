@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
@@ -18,10 +21,23 @@ public sealed class IdTokenValidator(KeySetCache keySets, TimeProvider clock)
 
     private static readonly JsonWebTokenHandler Handler = new() { MapInboundClaims = false };
 
+    /// Tokens whose signature, issuer, audience and algorithm were verified, by SHA-256 of the token: a client sends the
+    /// same ID token for every exchange until it expires, and the RSA or EC check was most of an exchange's cost. A hit
+    /// counts only for the very same provider snapshot (any change to the provider replaces it) and the very same key
+    /// set (a key rotated out of the JWKS ends it); the lifetime and the maximum age are checked again on every use.
+    private readonly ConcurrentDictionary<TokenHash, Verified> _verified = new();
+    private const int MaxVerified = 50_000;
+
+    private sealed record Verified(ProviderSnapshot Provider, IReadOnlyList<SecurityKey> Keys, string? Kid, DateTime NotBefore, DateTime Expires,
+        JsonElement Claims);
+
     public async Task<Result<ValidatedToken>> ValidateAsync(IReadOnlyList<ProviderSnapshot> providers, string token, CancellationToken ct)
     {
         if (token.Length > MaxTokenBytes)
             return Refused("id_token_too_large", $"The identity token is larger than {MaxTokenBytes / 1024} KiB.");
+        var hash = TokenHash.Of(token);
+        if (_verified.TryGetValue(hash, out var seen) && await StillVerifiedAsync(seen, providers, ct))
+            return Accepted(seen.Provider, seen.Claims);
         JsonWebToken jwt;
         string issuer;
         try
@@ -82,15 +98,47 @@ public sealed class IdTokenValidator(KeySetCache keySets, TimeProvider clock)
         }
         if (claims.ValueKind != JsonValueKind.Object) return Refused("id_token_malformed", "The token's claims are not a JSON object.");
 
-        if (provider.MaxTokenAgeSeconds is { } maxAge)
+        if (_verified.Count >= MaxVerified) _verified.Clear(); // more live tokens than any installation has: start over
+        _verified[hash] = new Verified(provider, keys, string.IsNullOrEmpty(jwt.Kid) ? null : jwt.Kid, jwt.ValidFrom, jwt.ValidTo, claims);
+        return Accepted(provider, claims);
+    }
+
+    private Result<ValidatedToken> Accepted(ProviderSnapshot provider, JsonElement claims) =>
+        CheckAge(provider, claims) is { } tooOld ? tooOld : new ValidatedToken(provider, claims);
+
+    /// A token verified before still is when its provider and key set are the ones it was verified with and its
+    /// lifetime holds now; otherwise it goes through the whole validation again (which then says what is wrong).
+    private async Task<bool> StillVerifiedAsync(Verified seen, IReadOnlyList<ProviderSnapshot> providers, CancellationToken ct)
+    {
+        var provider = providers.FirstOrDefault(p => ReferenceEquals(p, seen.Provider));
+        if (provider is not { Enabled: true }) return false;
+        if (!ReferenceEquals(await keySets.KeysAsync(provider, seen.Kid, ct), seen.Keys)) return false;
+        var now = clock.GetUtcNow().UtcDateTime;
+        var skew = TimeSpan.FromSeconds(provider.ClockSkewSeconds);
+        return seen.Expires >= now - skew && (seen.NotBefore == DateTime.MinValue || seen.NotBefore <= now + skew);
+    }
+
+    private ServiceError? CheckAge(ProviderSnapshot provider, JsonElement claims)
+    {
+        if (provider.MaxTokenAgeSeconds is not { } maxAge) return null;
+        if (!claims.TryGetProperty("iat", out var iat) || !iat.TryGetInt64(out var issuedAt))
+            return Refused("id_token_malformed", "This provider limits the token's age, so the token needs a numeric `iat` claim.");
+        var age = clock.GetUtcNow().ToUnixTimeSeconds() - issuedAt;
+        return age > maxAge + provider.ClockSkewSeconds
+            ? Refused("id_token_expired", $"The token was issued {age} s ago; this provider accepts tokens at most {maxAge} s old: sign in again.")
+            : null;
+    }
+
+    /// SHA-256 of a token's characters as four longs: a dictionary key without allocating.
+    private readonly record struct TokenHash(ulong A, ulong B, ulong C, ulong D)
+    {
+        public static TokenHash Of(string token)
         {
-            if (!claims.TryGetProperty("iat", out var iat) || !iat.TryGetInt64(out var issuedAt))
-                return Refused("id_token_malformed", "This provider limits the token's age, so the token needs a numeric `iat` claim.");
-            var age = clock.GetUtcNow().ToUnixTimeSeconds() - issuedAt;
-            if (age > maxAge + provider.ClockSkewSeconds)
-                return Refused("id_token_expired", $"The token was issued {age} s ago; this provider accepts tokens at most {maxAge} s old: sign in again.");
+            Span<byte> digest = stackalloc byte[32];
+            SHA256.HashData(MemoryMarshal.AsBytes(token.AsSpan()), digest);
+            var parts = MemoryMarshal.Cast<byte, ulong>(digest);
+            return new TokenHash(parts[0], parts[1], parts[2], parts[3]);
         }
-        return new ValidatedToken(provider, claims);
     }
 
     /// The `iss` of a token that failed validation, to count the refusal against its provider; null when unreadable.
