@@ -6,6 +6,7 @@ using Portal.Tests.Infrastructure;
 namespace Portal.Tests.E2E;
 
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class AccountSecurityTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -8,6 +8,7 @@ namespace Portal.Tests.E2E;
 /// The journey by hand: a platform admin creates an organization and invites its owner; the owner accepts,
 /// creates a project, imports a certificate, rotates, and fixes a policy mistake before saving.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string Certificate = "5ca1ab1e0ddba11c0ffeefeedfacecab";

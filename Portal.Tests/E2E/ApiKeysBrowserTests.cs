@@ -13,6 +13,7 @@ namespace Portal.Tests.E2E;
 /// The browser test: an Owner creates a publishable key in the UI, and its JavaScript snippet, run in a page
 /// of a customer's site, gets a token from the key's allowed origin and is refused from any other origin.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -11,6 +11,7 @@ namespace Portal.Tests.E2E;
 /// The browser tests: an Auditor reviews and exports activity; a stranger's audit page is not found; a test token
 /// minted on the project page is checked in the token inspector, then changed by one character, then an expired one.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static CancellationToken Ct => TestContext.Current.CancellationToken;

@@ -9,6 +9,9 @@ namespace Portal.Tests.E2E;
 /// The real app on Kestrel (random port) and Debian's Chromium driven by Playwright; no browser download.
 public sealed class BrowserFixture : IAsyncLifetime
 {
+    /// The xUnit collection every browser test class is in, so that they run one at a time (each still has its own app).
+    public const string Collection = "Browser";
+
     public BrowserFixture() : this(null) { }
 
     /// A browser on an app with extra settings (a fixture of its own, e.g. pointing Portal at a fake Agora).
@@ -29,6 +32,9 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // An expectation waits up to 15 s (Playwright's default is 5 s): on 2 cores shared with the rest of the suite, a
+        // circuit's round trip can take longer than that without anything being wrong.
+        Assertions.SetDefaultExpectTimeout(15_000);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -16,6 +16,7 @@ namespace Portal.Tests.E2E;
 /// certificate, a key about to expire and a failing webhook. The dashboard shows the figures and links each
 /// problem to its fix; the usage pages chart the data and export it as CSV.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

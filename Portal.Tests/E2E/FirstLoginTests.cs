@@ -3,6 +3,7 @@ using Microsoft.Playwright;
 namespace Portal.Tests.E2E;
 
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class FirstLoginTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -10,6 +10,7 @@ namespace Portal.Tests.E2E;
 /// the test's attachments and `first-token-journey.txt` next to the screenshots). With PORTAL_DOCS_IMAGES set to a
 /// directory it also writes the README's screenshots there (see README.md, "Screenshots").
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private const string AppId = "970CA35de60c44645bbae8a215061b33";
@@ -101,7 +102,15 @@ public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixtu
 
         // 4. "Get a token now": a test token, opened in the inspector.
         await Click(reveal.GetByTestId("reveal-get-token"));
-        await page.WaitForURLAsync("**/inspect");
+        try
+        {
+            await page.WaitForURLAsync("**/inspect");
+        }
+        catch (TimeoutException)
+        {
+            await Shot(page, "get-token-did-not-open-the-inspector"); // what the page showed instead, for the failure
+            throw;
+        }
         await Assertions.Expect(page.GetByTestId("inspect-verdict")).ToContainTextAsync("Valid.");
         await Assertions.Expect(page.GetByTestId("field-project")).ToHaveTextAsync("Classroom app");
         var minted = (await page.GetByTestId("inspect-token").InputValueAsync()).Trim();

@@ -6,6 +6,7 @@ namespace Portal.Tests.E2E;
 
 /// Issue 14, item 6: a member removed while their page is open loses access at once, in that page too.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class OpenTabAccessTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Portal.Tests.E2E;
 /// than the window, a button whose label wraps, an icon button without a name, a dialog taller than the window.
 /// Output: $PORTAL_PAGE_WALK_DIR (default screenshots/walk) with walk-report.txt.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class PageWalkTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     private static readonly (string Name, int Width, int Height)[] Sizes = [("1280", 1280, 900), ("390", 390, 844)];

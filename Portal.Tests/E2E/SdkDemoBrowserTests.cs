@@ -9,6 +9,7 @@ namespace Portal.Tests.E2E;
 /// publishable key from a project with a short token lifetime; the stand-in client fires token-privilege-will-expire,
 /// the page shows the renewed token, and that token verifies through /api/v1/tokens/verify.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class SdkDemoBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

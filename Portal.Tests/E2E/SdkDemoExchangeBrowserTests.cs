@@ -15,6 +15,7 @@ namespace Portal.Tests.E2E;
 /// getIdToken })` from portal-token.js, joins with the stand-in client, renews through the exchange, and the tokens
 /// it got verify with Portal.Tokens for the project's certificate, the channel and the uid the rules make of `sub`.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class SdkDemoExchangeBrowserTests(SdkDemoExchangeBrowserTests.Fixture f) : IClassFixture<SdkDemoExchangeBrowserTests.Fixture>
 {
     /// A test issuer, then a browser on a Portal that may fetch discovery and keys from loopback (the installation

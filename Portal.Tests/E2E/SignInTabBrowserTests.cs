@@ -7,6 +7,7 @@ namespace Portal.Tests.E2E;
 /// An Owner adds an identity provider with a rule on the Sign-in tab, sees it listed, checks sample claims in the
 /// Try-it panel (matching and refused), and removes it after confirming.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class SignInTabBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]

@@ -12,6 +12,7 @@ namespace Portal.Tests.E2E;
 
 /// Another organization's ids render exactly like ids that do not exist: a "not found" state, never its data.
 [Trait("Category", "E2E")]
+[Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
 public sealed class TenancyPagesTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
 {
     [Fact]
