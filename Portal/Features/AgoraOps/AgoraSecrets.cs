@@ -17,5 +17,11 @@ public sealed class AgoraSecrets(IDataProtectionProvider provider)
 
     public string Unprotect(string protectedSecret) => _protector.Unprotect(protectedSecret);
 
-    public static string Fingerprint(string secret) => $"{secret[..4]}…{secret[^4..]}";
+    /// Up to 4 characters at each end, always leaving at least 8 hidden from 12 characters on (and 6 of the shortest,
+    /// 8-character secrets): 4…4 of an 8-character secret would have been the whole secret, shown to every member.
+    public static string Fingerprint(string secret)
+    {
+        var n = Math.Clamp((secret.Length - 8) / 2, 1, 4);
+        return $"{secret[..n]}…{secret[^n..]}";
+    }
 }

@@ -24,7 +24,7 @@ public sealed class NcsReceiver(TenantDb tenants, AgoraSecrets secrets, AuditThr
     {
         await using var lookup = await tenants.UnfilteredAsync("an NCS request names its project, not its organization", ct);
         var endpoint = await lookup.NcsEndpoints.AsNoTracking().SingleOrDefaultAsync(e => e.ProjectId == projectId, ct);
-        if (endpoint is null || !SignatureValid(secrets.UnprotectNcs(endpoint.ProtectedSecret), body, signature))
+        if (endpoint is null || !SignatureValid(NcsSecret(endpoint), body, signature))
         {
             // Unknown project and bad signature answer alike; only a known project's log records the refusal.
             if (endpoint is not null)
@@ -39,7 +39,12 @@ public sealed class NcsReceiver(TenantDb tenants, AgoraSecrets secrets, AuditThr
         var now = clock.GetUtcNow();
         db.NcsNotices.Add(new NcsNotice { OrganizationId = endpoint.OrganizationId, ProjectId = projectId, NoticeId = notice.NoticeId, EventType = notice.EventType, ReceivedAt = now });
         try { await db.SaveChangesAsync(ct); }
-        catch (DbUpdateException) { return NcsOutcome.Duplicate; } // the unique (project, noticeId) index: seen before
+        catch (DbUpdateException)
+        {
+            // The unique (project, noticeId) index: seen before. Any other failure is an error, and Agora retries it.
+            if (await SeenAsync(lookup, projectId, notice.NoticeId, ct)) return NcsOutcome.Duplicate;
+            throw;
+        }
         var applied = await ApplyAsync(db, endpoint.OrganizationId, projectId, notice, now, ct);
         await db.NcsEndpoints.Where(e => e.ProjectId == projectId).ExecuteUpdateAsync(s => s.SetProperty(e => e.LastEventAt, now), ct);
         try
@@ -54,9 +59,27 @@ public sealed class NcsReceiver(TenantDb tenants, AgoraSecrets secrets, AuditThr
         return applied;
     }
 
-    public static bool SignatureValid(string secret, byte[] body, string? signature)
+    private static Task<bool> SeenAsync(Data.PortalDbContext lookup, Guid projectId, string noticeId, CancellationToken ct) =>
+        lookup.NcsNotices.AsNoTracking().AnyAsync(n => n.ProjectId == projectId && n.NoticeId == noticeId, ct);
+
+    /// The project's NCS secret, or null when it no longer decrypts (a key ring that changed): then nothing verifies,
+    /// and the caller gets the same 401 as for a bad signature rather than a 500.
+    private string? NcsSecret(Data.AgoraOps.NcsEndpoint endpoint)
     {
-        if (signature is null || signature.Length != 64) return false;
+        try
+        {
+            return secrets.UnprotectNcs(endpoint.ProtectedSecret);
+        }
+        catch (System.Security.Cryptography.CryptographicException)
+        {
+            log.LogWarning("The NCS secret of project {Project} does not decrypt: paste it again on the Channels tab", endpoint.ProjectId);
+            return null;
+        }
+    }
+
+    public static bool SignatureValid(string? secret, byte[] body, string? signature)
+    {
+        if (secret is null || signature is null || signature.Length != 64) return false;
         byte[] given;
         try { given = Convert.FromHexString(signature); }
         catch (FormatException) { return false; }

@@ -13,6 +13,10 @@ public sealed class ExchangeDirectory(TenantDb tenants, IssuanceCache issuance)
 {
     private const int MaxProjects = 50_000;
     private ConcurrentDictionary<Guid, ProjectProviders?> _projects = new();
+
+    // Ids with no project or no provider, apart and bounded as for unknown API keys: anyone can send random ids, and
+    // they must neither cost a database visit each time nor push the real projects out.
+    private UnknownKeys<Guid> _unknown = new(IssuanceCache.MaxUnknownKeys);
     private long _version = long.MinValue;
 
     public async ValueTask<ProjectProviders?> FindAsync(Guid projectId, CancellationToken ct)
@@ -21,11 +25,19 @@ public sealed class ExchangeDirectory(TenantDb tenants, IssuanceCache issuance)
         if (version != Interlocked.Read(ref _version))
         {
             _projects = new ConcurrentDictionary<Guid, ProjectProviders?>();
+            _unknown = new UnknownKeys<Guid>(IssuanceCache.MaxUnknownKeys);
             Interlocked.Exchange(ref _version, version);
         }
         var projects = _projects;
         if (projects.TryGetValue(projectId, out var cached)) return cached;
+        var unknown = _unknown;
+        if (unknown.Contains(projectId)) return null;
         var loaded = await LoadAsync(projectId, ct);
+        if (loaded is null)
+        {
+            unknown.Add(projectId);
+            return null;
+        }
         if (projects.Count >= MaxProjects) projects.Clear();
         projects[projectId] = loaded;
         return loaded;

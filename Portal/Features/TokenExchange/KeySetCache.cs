@@ -25,11 +25,15 @@ public sealed class KeySetCache(IHttpClientFactory clients, TimeProvider clock, 
         if (_entries.Count > 10_000) _entries.Clear(); // more providers than any installation has: start over
         var entry = _entries.GetOrAdd((provider.Id, provider.Version), static _ => new Entry());
         if (!entry.NeedsFetch(clock.GetUtcNow(), kid)) return entry.Keys;
+        var attempts = Volatile.Read(ref entry.Attempts);
         await entry.Gate.WaitAsync(ct);
         try
         {
             var now = clock.GetUtcNow();
-            if (!entry.NeedsFetch(now, kid)) return entry.Keys;
+            // A fetch made while this request waited is its answer too: a provider that is down or slow costs one
+            // outbound request at a time, not one per queued exchange (anyone can send those, with a forged `iss`).
+            if (!entry.NeedsFetch(now, kid) || Volatile.Read(ref entry.Attempts) != attempts) return entry.Keys;
+            Interlocked.Increment(ref entry.Attempts);
             entry.LastAttempt = now;
             try
             {
@@ -94,6 +98,7 @@ public sealed class KeySetCache(IHttpClientFactory clients, TimeProvider clock, 
         public volatile IReadOnlyList<SecurityKey>? Keys;
         public DateTimeOffset FreshUntil;
         public DateTimeOffset LastAttempt = DateTimeOffset.MinValue;
+        public int Attempts;
 
         public bool NeedsFetch(DateTimeOffset now, string? kid)
         {

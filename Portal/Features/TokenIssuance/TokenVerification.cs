@@ -36,8 +36,9 @@ public sealed class TokenVerification(IssuanceCounter counter, TimeProvider cloc
                     var other => other + "_failed",
                 });
         }
-        if (best?.Token is { } parsed && matched is not null && IsRevoked(key.Project.Revocations, parsed)) reasons.Add("token_revoked");
-        var valid = best is { Valid: true } && matched is not null && !reasons.Contains("token_revoked");
+        var revoked = best?.Token is { } parsed && matched is not null && IsRevoked(key.Project.Revocations, parsed);
+        if (revoked) reasons.Add("token_revoked");
+        var valid = best is { Valid: true } && matched is not null && !revoked;
         counter.Count(key, "verify", valid ? UsageRecorder.Issued : "token_invalid");
 
         var (appId, issuedAt, expiresAt, services) = Describe(best?.Token);
