@@ -69,4 +69,27 @@ public sealed class ApiBasicsTests : IClassFixture<PortalAppFactory>
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Single(response.Headers.GetValues("Referrer-Policy"));
     }
+
+    [Theory]
+    [InlineData("/Identity/Account/Login")]
+    [InlineData("/Identity/Account/ForgotPassword")]
+    public async Task AccountPages_LoadOnlyScriptsTheirPolicyAllows(string path)
+    {
+        // script-src 'self': a script from a CDN or inline is blocked by the browser (the Identity UI's own validation
+        // partial did both outside Development), so every script is a same-origin file that is served.
+        var client = _app.CreateBrowserLikeClient();
+        var ct = TestContext.Current.CancellationToken;
+        var html = await client.GetStringAsync(path, ct);
+        var scripts = System.Text.RegularExpressions.Regex.Matches(html, "<script(?<attributes>[^>]*)>(?<body>.*?)</script>",
+            System.Text.RegularExpressions.RegexOptions.Singleline);
+        Assert.Contains(scripts, s => s.Groups["attributes"].Value.Contains("jquery.validate"));
+        foreach (System.Text.RegularExpressions.Match script in scripts)
+        {
+            Assert.True(string.IsNullOrWhiteSpace(script.Groups["body"].Value), $"inline script on {path}: {script.Value}");
+            var src = System.Text.RegularExpressions.Regex.Match(script.Groups["attributes"].Value, "src=\"(?<url>[^\"]+)\"").Groups["url"].Value;
+            Assert.StartsWith("/", src);
+            Assert.False(src.StartsWith("//", StringComparison.Ordinal), src);
+            Assert.Equal(HttpStatusCode.OK, (await client.GetAsync(src, ct)).StatusCode);
+        }
+    }
 }

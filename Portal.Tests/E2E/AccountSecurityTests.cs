@@ -7,13 +7,15 @@ namespace Portal.Tests.E2E;
 
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class AccountSecurityTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class AccountSecurityTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     [Fact]
     public async Task User_EnablesAuthenticatorFromQrPage_AndGetsRecoveryCodes()
     {
         var user = await TestUsers.CreateAsync(browser.App);
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/Identity/Account/Login?ReturnUrl=%2FIdentity%2FAccount%2FManage%2FEnableAuthenticator");
         await page.FillAsync("#Input_Email", user.Email!);
@@ -36,7 +38,7 @@ public sealed class AccountSecurityTests(BrowserFixture browser) : IClassFixture
     [Fact]
     public async Task ApiReference_RendersTheOperations_Offline()
     {
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/api/docs");
         await Assertions.Expect(page.GetByText("/api/v1/auth/token").First).ToBeVisibleAsync(new() { Timeout = 20_000 });

@@ -9,8 +9,10 @@ namespace Portal.Tests.E2E;
 /// creates a project, imports a certificate, rotates, and fixes a policy mistake before saving.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     private const string Certificate = "5ca1ab1e0ddba11c0ffeefeedfacecab";
     private const string OwnerPassword = "a long owner passphrase";
 
@@ -135,7 +137,4 @@ public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.GetByTestId("members-table")).ToContainTextAsync(ownerEmail);
         await BrowserFixture.ShotAsync(page, "1x-15-members");
     }
-
-
-
 }

@@ -14,8 +14,10 @@ namespace Portal.Tests.E2E;
 /// of a customer's site, gets a token from the key's allowed origin and is refused from any other origin.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     [Fact]
     public async Task PublishableKey_CreatedInTheUi_GetsATokenFromItsAllowedOrigin_AndIsRefusedFromAnother()
     {
@@ -26,7 +28,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         _ = browser.BaseUrl; // starts Kestrel before the management API is called
         var project = await TokenProject.CreateAsync(browser.App);
 
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         // The dashboard's checklist: project and certificate done, the API key step links to the project's API keys tab.
         await browser.SignInAsync(page, project.Org.OwnerEmail, "/");
@@ -152,7 +154,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         await project.KeyAsync(kind: "publishable", origins: ["https://app.example.com"]);
         var (_, auditorEmail) = await ApiActors.MemberAsync(browser.App, project.Org.Owner, project.Org.Id, "Auditor");
 
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await browser.SignInAsync(page, auditorEmail, $"/projects/{project.ProjectId}?tab=api-keys");
         await Assertions.Expect(page.GetByTestId("api-keys-table")).ToContainTextAsync("https://app.example.com");

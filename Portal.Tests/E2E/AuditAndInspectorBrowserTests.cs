@@ -12,8 +12,10 @@ namespace Portal.Tests.E2E;
 /// minted on the project page is checked in the token inspector, then changed by one character, then an expired one.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class AuditAndInspectorBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     [Fact]

@@ -1,6 +1,8 @@
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Playwright;
 using Portal.Tests.Infrastructure;
 
@@ -15,10 +17,13 @@ public sealed class BrowserFixture : IAsyncLifetime
     public BrowserFixture() : this(null) { }
 
     /// A browser on an app with extra settings (a fixture of its own, e.g. pointing Portal at a fake Agora).
-    internal BrowserFixture(IDictionary<string, string?>? settings) => App = new KestrelPortalAppFactory(settings);
+    internal BrowserFixture(IDictionary<string, string?>? settings) => App = new KestrelPortalAppFactory(settings, Journal);
 
     public PortalAppFactory App { get; }
-    public IBrowser Browser { get; private set; } = null!;
+
+    /// What the pages and the server did in the current test; each test class writes it out when a test fails.
+    public BrowserJournal Journal { get; } = new();
+    private IBrowser Browser { get; set; } = null!;
     private IPlaywright? _playwright;
 
     public string BaseUrl
@@ -54,7 +59,15 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     /// A fresh browser profile (no cookies) with a desktop-sized window.
     public Task<IBrowserContext> NewContextAsync(int width = 1280, int height = 900, bool downloads = false) =>
-        Browser.NewContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = downloads });
+        OpenContextAsync(new() { ViewportSize = new() { Width = width, Height = height }, AcceptDownloads = downloads });
+
+    /// A fresh browser profile with the given options, its pages watched by the <see cref="Journal"/>.
+    public async Task<IBrowserContext> OpenContextAsync(BrowserNewContextOptions options)
+    {
+        var context = await Browser.NewContextAsync(options);
+        Journal.Watch(context);
+        return context;
+    }
 
     /// Signs in on the login page and waits until <paramref name="returnUrl"/> is open and its circuit runs (clicks made
     /// before that are lost).
@@ -83,6 +96,18 @@ public sealed class BrowserFixture : IAsyncLifetime
 
     private sealed class KestrelPortalAppFactory : PortalAppFactory
     {
-        public KestrelPortalAppFactory(IDictionary<string, string?>? settings) : base(settings: settings) => UseKestrel(0);
+        private readonly BrowserJournal _journal;
+
+        public KestrelPortalAppFactory(IDictionary<string, string?>? settings, BrowserJournal journal) : base(settings: settings)
+        {
+            _journal = journal;
+            UseKestrel(0);
+        }
+
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.ConfigureLogging(logging => logging.AddProvider(_journal));
+        }
     }
 }

@@ -13,8 +13,10 @@ namespace Portal.Tests.E2E;
 /// (with confirmation) and sees the rule Agora returned listed.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class ChannelsBrowserTests(ChannelsBrowserTests.Fixture f) : IClassFixture<ChannelsBrowserTests.Fixture>
+public sealed class ChannelsBrowserTests(ChannelsBrowserTests.Fixture f) : IClassFixture<ChannelsBrowserTests.Fixture>, IDisposable
 {
+    public void Dispose() => f.Browser.Journal.WriteIfFailed();
+
     /// A fake Agora, then a browser on a Portal pointed at it.
     public sealed class Fixture : IAsyncLifetime
     {

@@ -17,8 +17,10 @@ namespace Portal.Tests.E2E;
 /// problem to its fix; the usage pages chart the data and export it as CSV.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     [Fact]
     public async Task Dashboard_ShowsFiguresAndWhatNeedsAttention_AndUsagePagesChartAndExportTheData()
     {
@@ -74,7 +76,7 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
             .EnumerateArray().Single(d => d.GetProperty("kind").GetString() == "test").GetProperty("id").GetGuid();
         await app.Services.GetRequiredService<NotificationDeliveryJob>().DeliverAsync(delivery, CancellationToken.None);
 
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 }, AcceptDownloads = true });
+        await using var context = await browser.NewContextAsync(downloads: true);
         var page = await context.NewPageAsync();
         await browser.SignInAsync(page, org.OwnerEmail, "/");
 
@@ -136,7 +138,7 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
     {
         _ = browser.BaseUrl;
         var project = await TokenProject.CreateAsync(browser.App);
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 900 } });
+        await using var context = await browser.NewContextAsync();
         var page = await context.NewPageAsync();
         await browser.SignInAsync(page, project.Org.OwnerEmail, "/usage");
         await Assertions.Expect(page.GetByTestId("usage-empty")).ToContainTextAsync("api/v1/tokens/rtc");

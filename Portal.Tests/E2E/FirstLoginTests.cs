@@ -4,15 +4,17 @@ namespace Portal.Tests.E2E;
 
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class FirstLoginTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class FirstLoginTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     [Fact]
     public async Task PlatformAdmin_FirstLogin_ChangesInitialPassword_AndReachesDashboard()
     {
         var baseUrl = browser.BaseUrl;
         var password = (await File.ReadAllTextAsync(Path.Combine(browser.App.DataDirectory, "initial-admin-password"),
             TestContext.Current.CancellationToken)).Trim();
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        await using var context = await browser.NewContextAsync(height: 800);
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(baseUrl + "/");
@@ -41,7 +43,7 @@ public sealed class FirstLoginTests(BrowserFixture browser) : IClassFixture<Brow
     public async Task SignedInUser_CreatesManagementToken_AndSeesItOnce()
     {
         var user = await Infrastructure.TestUsers.CreateAsync(browser.App);
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        await using var context = await browser.NewContextAsync(height: 800);
         var page = await context.NewPageAsync();
         await page.GotoAsync(browser.BaseUrl + "/Identity/Account/Login?ReturnUrl=%2Faccount%2Ftokens");
         await page.FillAsync("#Input_Email", user.Email!);

@@ -11,8 +11,10 @@ namespace Portal.Tests.E2E;
 /// directory it also writes the README's screenshots there (see README.md, "Screenshots").
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     private const string AppId = "970CA35de60c44645bbae8a215061b33";
     private const string Certificate = "5CFd2fd1755d40ecb72977518be15d3b";
     private const string NewPassword = "my own long passphrase";
@@ -25,7 +27,7 @@ public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixtu
         var ct = TestContext.Current.CancellationToken;
         var baseUrl = browser.BaseUrl;
         var password = (await File.ReadAllTextAsync(Path.Combine(browser.App.DataDirectory, "initial-admin-password"), ct)).Trim();
-        await using var context = await browser.Browser.NewContextAsync(new()
+        await using var context = await browser.OpenContextAsync(new()
         {
             ViewportSize = new() { Width = 1280, Height = 900 },
             Permissions = ["clipboard-read", "clipboard-write"],

@@ -7,8 +7,10 @@ namespace Portal.Tests.E2E;
 /// Issue 14, item 6: a member removed while their page is open loses access at once, in that page too.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class OpenTabAccessTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class OpenTabAccessTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     [Fact]
     public async Task MemberRemovedWhileTheirPageIsOpen_IsRefusedOnTheNextWrite_AndThePageSaysTheyAreNoLongerAMember()
     {

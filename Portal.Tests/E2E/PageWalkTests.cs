@@ -13,8 +13,10 @@ namespace Portal.Tests.E2E;
 /// Output: $PORTAL_PAGE_WALK_DIR (default screenshots/walk) with walk-report.txt.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class PageWalkTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class PageWalkTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     private static readonly (string Name, int Width, int Height)[] Sizes = [("1280", 1280, 900), ("390", 390, 844)];
 
     private const string Probe = """
@@ -91,7 +93,7 @@ public sealed class PageWalkTests(BrowserFixture browser) : IClassFixture<Browse
             {
                 var theme = dark ? "dark" : "light";
                 // Dark as the system's preference: Portal follows it until a theme is chosen with the toggle.
-                await using var context = await browser.Browser.NewContextAsync(new()
+                await using var context = await browser.OpenContextAsync(new()
                 {
                     ViewportSize = new() { Width = width, Height = height },
                     ColorScheme = dark ? ColorScheme.Dark : ColorScheme.Light,

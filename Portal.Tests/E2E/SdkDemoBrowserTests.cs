@@ -10,8 +10,10 @@ namespace Portal.Tests.E2E;
 /// the page shows the renewed token, and that token verifies through /api/v1/tokens/verify.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class SdkDemoBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class SdkDemoBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     [Fact]
     public async Task DemoPage_RenewsOnWillExpire_OnceOnly_AndTheRenewedTokenVerifies()
     {
@@ -22,7 +24,7 @@ public sealed class SdkDemoBrowserTests(BrowserFixture browser) : IClassFixture<
         var (publishable, _) = await project.KeyAsync(kind: "publishable", scopes: ["rtc"], origins: [origin]);
         var (verifier, _) = await project.KeyAsync(scopes: ["verify"]);
 
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
+        await using var context = await browser.NewContextAsync(height: 1000);
         var page = await context.NewPageAsync();
         var consoleErrors = new List<string>();
         page.Console += (_, message) => { if (message.Type == "error") consoleErrors.Add(message.Text); };
@@ -85,7 +87,7 @@ public sealed class SdkDemoBrowserTests(BrowserFixture browser) : IClassFixture<
         var project = await TokenProject.CreateAsync(browser.App);
         var (elsewhere, _) = await project.KeyAsync(kind: "publishable", scopes: ["rtc"], origins: ["https://app.example.com"]);
 
-        await using var context = await browser.Browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 1000 } });
+        await using var context = await browser.NewContextAsync(height: 1000);
         var page = await context.NewPageAsync();
         await page.GotoAsync($"{origin}/sdk/demo");
         await page.Locator("body[data-ready=true]").WaitForAsync();

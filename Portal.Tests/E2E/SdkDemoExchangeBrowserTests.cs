@@ -16,8 +16,10 @@ namespace Portal.Tests.E2E;
 /// it got verify with Portal.Tokens for the project's certificate, the channel and the uid the rules make of `sub`.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class SdkDemoExchangeBrowserTests(SdkDemoExchangeBrowserTests.Fixture f) : IClassFixture<SdkDemoExchangeBrowserTests.Fixture>
+public sealed class SdkDemoExchangeBrowserTests(SdkDemoExchangeBrowserTests.Fixture f) : IClassFixture<SdkDemoExchangeBrowserTests.Fixture>, IDisposable
 {
+    public void Dispose() => f.Browser.Journal.WriteIfFailed();
+
     /// A test issuer, then a browser on a Portal that may fetch discovery and keys from loopback (the installation
     /// setting the tests use for their local issuer).
     public sealed class Fixture : IAsyncLifetime

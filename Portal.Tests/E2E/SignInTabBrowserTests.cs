@@ -8,8 +8,10 @@ namespace Portal.Tests.E2E;
 /// Try-it panel (matching and refused), and removes it after confirming.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class SignInTabBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class SignInTabBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     [Fact]
     public async Task Owner_AddsAProviderWithARule_TriesSampleClaims_AndRemovesIt()
     {

@@ -13,8 +13,10 @@ namespace Portal.Tests.E2E;
 /// Another organization's ids render exactly like ids that do not exist: a "not found" state, never its data.
 [Trait("Category", "E2E")]
 [Collection(BrowserFixture.Collection)] // one browser test at a time: run side by side on 2 cores they timed out
-public sealed class TenancyPagesTests(BrowserFixture browser) : IClassFixture<BrowserFixture>
+public sealed class TenancyPagesTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IDisposable
 {
+    public void Dispose() => browser.Journal.WriteIfFailed();
+
     [Fact]
     public async Task ProjectPage_OfAnotherOrganization_RendersNotFound_LikeAMissingId()
     {

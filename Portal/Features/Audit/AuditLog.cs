@@ -9,9 +9,11 @@ namespace Portal.Features.Audit;
 /// <c>SaveAsync</c>, which appends the events and saves everything in one transaction.
 public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
 {
-    // One appender at a time per process keeps the chain linear without retries. The unique Sequence index
-    // still guards against a second process (a replica); such a conflict is retried below.
-    private static readonly SemaphoreSlim Gate = new(1, 1);
+    // One appender at a time per app (this is a singleton) keeps the chain linear without retries. The unique Sequence
+    // index still guards against a second process (a replica); such a conflict is retried below. Not static: apps that
+    // share a process (the test suite's hosts, two replicas of a scale-out test) would wait for each other's appends,
+    // and a replica blocked on the other's row lock would hold up every app in the process for a lock timeout.
+    private readonly SemaphoreSlim _gate = new(1, 1);
     private const int MaxAttempts = 5;
 
     public async Task SaveAsync(PortalDbContext db, AuditActor actor, IReadOnlyList<AuditEntry> entries, CancellationToken ct)
@@ -20,7 +22,7 @@ public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
         // that the gate's holder is waiting for: waiting for the gate then would deadlock. Such a caller goes
         // ungated and relies on the unique Sequence and the retry below (each attempt is a savepoint).
         var gated = db.Database.CurrentTransaction is null;
-        if (gated) await Gate.WaitAsync(ct);
+        if (gated) await _gate.WaitAsync(ct);
         try
         {
             for (var attempt = 1; ; attempt++)
@@ -43,7 +45,7 @@ public sealed class AuditLog(TimeProvider clock, ILogger<AuditLog> log)
         }
         finally
         {
-            if (gated) Gate.Release();
+            if (gated) _gate.Release();
         }
     }
 
