@@ -1,6 +1,12 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using System.Text.Json;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
+using Portal.Data.Audit;
+using Portal.Data.Identity;
+using Portal.Features.Audit;
 using Portal.Tests.Infrastructure;
 
 namespace Portal.Tests.Features.Audit;
@@ -199,6 +205,31 @@ public sealed class AuditApiTests(PortalAppFactory app) : IClassFixture<PortalAp
         Assert.Contains(two.Id.ToString(), orgs);
         // A platform admin may also read one organization's log without being a member.
         Assert.NotEmpty(await ItemsAsync(admin, $"{one.Path}/audit"));
+    }
+
+    [Fact]
+    public async Task PlatformScope_IsCheckedOnEveryRead_NotFromTheSignInsRoleClaim()
+    {
+        // The platform audit page holds its scope while it is open, and a sign-in cookie carries the role as of sign-in.
+        var admin = await TestUsers.CreateAsync(app, role: PortalRoles.PlatformAdmin);
+        var cookie = new ClaimsPrincipal(new ClaimsIdentity(
+            [new Claim(ClaimTypes.NameIdentifier, admin.Id), new Claim(ClaimTypes.Role, PortalRoles.PlatformAdmin)], "Identity.Application"));
+        using var services = app.Services.CreateScope();
+        var search = services.ServiceProvider.GetRequiredService<AuditSearch>();
+        var actor = new AuditActor(AuditActorType.User, admin.Id, admin.Email, null, null);
+        var everything = AuditFilter.Parse(_ => null).Value!;
+        var opened = await search.PlatformScopeAsync(cookie, actor, Ct);
+        Assert.True(opened.Ok);
+        Assert.NotEmpty((await search.PageAsync(opened.Value, everything, Ct)).Items);
+
+        var users = services.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        Assert.True((await users.RemoveFromRoleAsync((await users.FindByIdAsync(admin.Id))!, PortalRoles.PlatformAdmin)).Succeeded);
+
+        Assert.Empty((await search.PageAsync(opened.Value, everything, Ct)).Items); // the page that stayed open
+        Assert.Equal(0, await search.CountAsync(opened.Value, everything, Ct));
+        var again = await search.PlatformScopeAsync(cookie, actor, Ct); // the cookie still says platform admin
+        Assert.False(again.Ok);
+        Assert.Equal("platform_admin_required", again.Error.Code);
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Portal.Features.TokenExchange;
 using Portal.Features.Usage;
 using Portal.Tests.Infrastructure;
 
@@ -119,4 +120,26 @@ public sealed class KeySetCacheTests
         var response = await project.Org.Owner.PostAsJsonAsync($"{project.Path}/identity-providers", ExchangeFixture.ProviderBody("http://127.0.0.1:9/"));
         await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "address_not_allowed");
     }
+
+    [Theory]
+    [InlineData("discovery", "http://idp.example.com/", null, "issuer")]
+    [InlineData("jwks_url", "https://idp.example.com/", "http://idp.example.com/.well-known/jwks.json", "jwksUrl")]
+    public async Task PlainHttpKeySource_IsRefused_HttpsRequired(string source, string issuer, string? jwksUrl, string field)
+    {
+        // Keys fetched over HTTP can be replaced on the way, and whoever replaces them signs any identity.
+        await using var app = new PortalAppFactory();
+        var project = await TokenProject.CreateAsync(app);
+        var response = await project.Org.Owner.PostAsJsonAsync($"{project.Path}/identity-providers",
+            ExchangeFixture.ProviderBody(issuer, new { keySource = source, jwksUrl }));
+        var problem = await ProblemAssert.IsProblemAsync(response, HttpStatusCode.BadRequest, "https_required");
+        Assert.Contains(field, problem.GetRawText());
+    }
+
+    [Theory]
+    [InlineData("https://idp.example.com/jwks", false, true)]
+    [InlineData("http://idp.example.com/jwks", false, false)] // also the jwks_uri a discovery document names
+    [InlineData("http://127.0.0.1:5000/jwks", true, true)] // a local test provider, where private networks are allowed
+    [InlineData("ftp://idp.example.com/jwks", true, false)]
+    public void Fetches_AreHttpsOnly_UnlessPrivateNetworksAreAllowed(string url, bool allowPrivateNetworks, bool allowed) =>
+        Assert.Equal(allowed, KeySetCache.MayFetch(new Uri(url), allowPrivateNetworks));
 }

@@ -21,23 +21,23 @@ public static class AuditEndpoints
 
         // Platform administrators: every event, including those of no organization (sign-ins, bootstrap).
         var platform = app.MapGroup("/api/v1/audit").RequireAuthorization(ManagementTokenAuthenticationHandler.PolicyName).WithTags("Audit");
-        platform.MapGet("", (HttpContext http, AuditSearch search, AuditActorAccessor actors, CancellationToken ct) =>
-            AuditScope.Platform(http.User, actors.Current()) switch
+        platform.MapGet("", async (HttpContext http, AuditSearch search, AuditActorAccessor actors, CancellationToken ct) =>
+            await search.PlatformScopeAsync(http.User, actors.Current(), ct) switch
             {
-                { Ok: true } scope => PageAsync(http, scope.Value, search, ct),
-                var refused => Task.FromResult<IResult>(refused.Error.ToProblem()), // 403 platform_admin_required
+                { Ok: true } scope => await PageAsync(http, scope.Value, search, ct),
+                var refused => refused.Error.ToProblem(), // 403 platform_admin_required
             })
             .WithSummary("Platform administrators: the whole audit log, with the same filters and paging.");
-        platform.MapGet("/export", (HttpContext http, AuditExport export, AuditActorAccessor actors, CancellationToken ct) =>
-            AuditScope.Platform(http.User, actors.Current()) switch
+        platform.MapGet("/export", async (HttpContext http, AuditSearch search, AuditExport export, AuditActorAccessor actors, CancellationToken ct) =>
+            await search.PlatformScopeAsync(http.User, actors.Current(), ct) switch
             {
-                { Ok: true } scope => ExportAsync(http, scope.Value, export, ct),
-                var refused => Task.FromResult<IResult>(refused.Error.ToProblem()), // 403 platform_admin_required
+                { Ok: true } scope => await ExportAsync(http, scope.Value, export, ct),
+                var refused => refused.Error.ToProblem(), // 403 platform_admin_required
             })
             .WithSummary("Platform administrators: the whole audit log as a streamed CSV or JSON Lines file.");
 
         // The page's download links: the browser's sign-in cookie, the same checks (a stranger's organization is 404).
-        app.MapGet("/audit/export", async (HttpContext http, OrganizationAccess access, AuditExport export, AuditActorAccessor actors, CancellationToken ct) =>
+        app.MapGet("/audit/export", async (HttpContext http, OrganizationAccess access, AuditSearch search, AuditExport export, AuditActorAccessor actors, CancellationToken ct) =>
         {
             Result<AuditScope> scope;
             if (Guid.TryParse(http.Request.Query["orgId"], out var orgId))
@@ -45,7 +45,7 @@ public static class AuditEndpoints
                 var caller = await access.ResolveAsync(http.User, orgId, ct, allowPlatformAdmin: true);
                 scope = caller.Ok ? AuditScope.For(caller.Value) : caller.Error;
             }
-            else scope = AuditScope.Platform(http.User, actors.Current());
+            else scope = await search.PlatformScopeAsync(http.User, actors.Current(), ct);
             if (!scope.Ok) return Results.Text(scope.Error.Message, "text/plain", statusCode: scope.Error.Status);
             var result = await ExportAsync(http, scope.Value, export, ct);
             return result;

@@ -3,23 +3,19 @@ using Microsoft.EntityFrameworkCore;
 using Portal.Common;
 using Portal.Data;
 using Portal.Data.Audit;
-using Portal.Data.Identity;
 using Portal.Data.Tenancy;
 using Portal.Features.Organizations;
 
 namespace Portal.Features.Audit;
 
 /// Whose events a reader may see: one organization's, or (platform admins) every event including those of no organization.
-/// An organization's scope keeps its caller, whose membership every read checks again (an open page outlives it).
-public sealed record AuditScope(Guid? OrganizationId, AuditActor Actor, OrgCaller? Caller = null)
+/// Either scope keeps who asked, and every read checks again that they still may (an open page outlives a membership
+/// or the platform role): an organization's caller must still be a member, a platform reader still a platform admin.
+public sealed record AuditScope(Guid? OrganizationId, AuditActor Actor, OrgCaller? Caller = null, string? PlatformUserId = null)
 {
     public bool IsPlatform => OrganizationId is null;
 
     public static AuditScope For(OrgCaller caller) => new(caller.OrganizationId, caller.Actor, caller);
-
-    public static Result<AuditScope> Platform(ClaimsPrincipal user, AuditActor actor) => user.IsInRole(PortalRoles.PlatformAdmin)
-        ? new AuditScope(null, actor)
-        : ServiceError.Forbidden("platform_admin_required", "Only a platform administrator can read the platform-wide audit log.");
 }
 
 public sealed record AuditPage(IReadOnlyList<AuditEvent> Items, string? NextCursor);
@@ -30,6 +26,13 @@ public sealed class AuditSearch(TenantDb tenants, OrganizationAccess access)
 {
     /// Up to this many matches are counted for the page's pager; beyond it the page says "more than".
     public const int CountCap = 10_000;
+
+    /// The platform-wide scope for a platform admin, checked against the database (a cookie's role claim is as old as
+    /// the sign-in); anyone else is refused.
+    public async Task<Result<AuditScope>> PlatformScopeAsync(ClaimsPrincipal user, AuditActor actor, CancellationToken ct) =>
+        user.FindFirstValue(ClaimTypes.NameIdentifier) is { } userId && await access.IsPlatformAdminAsync(userId, ct)
+            ? new AuditScope(null, actor, PlatformUserId: userId)
+            : ServiceError.Forbidden("platform_admin_required", "Only a platform administrator can read the platform-wide audit log.");
 
     /// One page through the API: `filter.Limit` events older than `filter.Before`, and the cursor for the next page.
     public async Task<AuditPage> PageAsync(AuditScope scope, AuditFilter filter, CancellationToken ct)
@@ -92,6 +95,8 @@ public sealed class AuditSearch(TenantDb tenants, OrganizationAccess access)
         var q = db.AuditEvents.AsNoTracking();
         if (scope.Caller is { } caller && await access.CheckAsync(caller, OrgNeed.Member, ct) is not null)
             return q.Where(_ => false); // no longer a member: as if there were no events
+        if (scope.IsPlatform && (scope.PlatformUserId is not { } reader || !await access.IsPlatformAdminAsync(reader, ct)))
+            return q.Where(_ => false); // no longer a platform admin, likewise
         if (scope.OrganizationId is { } org) q = q.Where(e => e.OrganizationId == org);
         if (f.Before is { } before) q = q.Where(e => e.Sequence < before);
         if (f.From is { } from)

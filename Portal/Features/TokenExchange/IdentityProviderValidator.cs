@@ -40,10 +40,13 @@ internal static class IdentityProviderValidator
             if (pasted.Length > 32000) return Invalid("pasted_keys_invalid", "Pasted keys are at most 32,000 characters.", "pastedKeys");
             if (PastedKeys.Parse(pasted).Error is { } keyError) return Invalid("pasted_keys_invalid", keyError, "pastedKeys");
         }
-        var host = new Uri(source == IdentityKeySource.JwksUrl ? jwksUrl! : issuer).Host;
-        if (source != IdentityKeySource.Pasted && !OutboundHttp.IsAllowedLiteral(host, allowPrivateNetworks))
-            return Invalid("address_not_allowed", "Portal does not call loopback, private or link-local addresses: use the provider's public URL.",
-                source == IdentityKeySource.JwksUrl ? "jwksUrl" : "issuer");
+        var fetched = new Uri(source == IdentityKeySource.JwksUrl ? jwksUrl! : issuer);
+        var fetchedField = source == IdentityKeySource.JwksUrl ? "jwksUrl" : "issuer";
+        if (source != IdentityKeySource.Pasted && !OutboundHttp.IsAllowedLiteral(fetched.Host, allowPrivateNetworks))
+            return Invalid("address_not_allowed", "Portal does not call loopback, private or link-local addresses: use the provider's public URL.", fetchedField);
+        // Keys fetched over plain HTTP could be swapped on the way, and whoever swaps them signs any identity.
+        if (source != IdentityKeySource.Pasted && !KeySetCache.MayFetch(fetched, allowPrivateNetworks))
+            return Invalid("https_required", "Portal fetches a provider's keys over HTTPS only: give its https:// URL (OpenID Connect requires one).", fetchedField);
 
         var algorithms = (input.Algorithms ?? ["RS256", "ES256"]).Select(a => a.Trim()).Distinct().ToList();
         if (algorithms.Count == 0 || algorithms.Any(a => a.Equals("none", StringComparison.OrdinalIgnoreCase) || a.StartsWith("HS", StringComparison.OrdinalIgnoreCase)))

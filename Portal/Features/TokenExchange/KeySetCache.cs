@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Protocols.OpenIdConnect;
 using Microsoft.IdentityModel.Tokens;
 using Portal.Data.IdentityProviders;
@@ -8,7 +9,7 @@ namespace Portal.Features.TokenExchange;
 /// Signing keys per provider, fetched at first use through the outbound HTTP rule and cached: as long as the JWKS
 /// answer's `Cache-Control: max-age` says (1 minute to 1 day; 1 hour without one); a `kid` not in the set refreshes
 /// it at most once a minute; when the provider is down the last good set keeps serving.
-public sealed class KeySetCache(IHttpClientFactory clients, TimeProvider clock, ILogger<KeySetCache> log)
+public sealed class KeySetCache(IHttpClientFactory clients, TimeProvider clock, IOptions<TokenExchangeOptions> options, ILogger<KeySetCache> log)
 {
     public const string HttpClientName = "identity-providers";
     public static readonly TimeSpan MinRefresh = TimeSpan.FromMinutes(1);
@@ -17,6 +18,12 @@ public sealed class KeySetCache(IHttpClientFactory clients, TimeProvider clock, 
     private const int MaxDocumentBytes = 512 * 1024;
 
     private readonly ConcurrentDictionary<(Guid, long), Entry> _entries = new();
+
+    /// Discovery documents and key sets come over HTTPS; plain HTTP only when private networks are allowed (a provider
+    /// on this machine or the local network, for development and tests). Checked when a provider is saved and again
+    /// on every fetch, since a discovery document names the key set's URL itself.
+    public static bool MayFetch(Uri url, bool allowPrivateNetworks) =>
+        url.Scheme == Uri.UriSchemeHttps || (allowPrivateNetworks && url.Scheme == Uri.UriSchemeHttp);
 
     /// The keys to check a token with, or null when the provider could not be reached and no set was ever fetched.
     public async Task<IReadOnlyList<SecurityKey>?> KeysAsync(ProviderSnapshot provider, string? kid, CancellationToken ct)
@@ -45,7 +52,8 @@ public sealed class KeySetCache(IHttpClientFactory clients, TimeProvider clock, 
             {
                 // Unreachable, slow or garbage: keep the last good set (if any) and try again in a minute at the earliest.
                 log.LogWarning("Identity provider {Provider} keys could not be fetched: {Error}", provider.Id,
-                    Security.Outbound.OutboundAddressRefusedException.IsIn(ex) ? "address not allowed" : ex.GetType().Name);
+                    Security.Outbound.OutboundAddressRefusedException.IsIn(ex) ? "address not allowed"
+                    : ex is InvalidDataException ? ex.Message : ex.GetType().Name); // our own words, never the provider's
                 if (entry.Keys is not null) entry.FreshUntil = now + MinRefresh;
             }
             return entry.Keys;
@@ -76,8 +84,10 @@ public sealed class KeySetCache(IHttpClientFactory clients, TimeProvider clock, 
         return (keys, age < MinRefresh ? MinRefresh : age > MaxMaxAge ? MaxMaxAge : age);
     }
 
-    private static async Task<(string Body, TimeSpan? MaxAge)> GetAsync(HttpClient client, string url, CancellationToken ct)
+    private async Task<(string Body, TimeSpan? MaxAge)> GetAsync(HttpClient client, string url, CancellationToken ct)
     {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri) || !MayFetch(uri, options.Value.AllowPrivateNetworks))
+            throw new InvalidDataException("Keys are fetched over HTTPS only.");
         using var response = await client.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, ct);
         response.EnsureSuccessStatusCode();
         if (response.Content.Headers.ContentLength > MaxDocumentBytes) throw new InvalidDataException("Document too large.");
