@@ -1,4 +1,6 @@
 using System.Net;
+using Microsoft.AspNetCore.Identity;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Data.Identity;
 using Portal.Tests.Infrastructure;
 
@@ -38,5 +40,24 @@ public sealed class HangfireDashboardTests : IClassFixture<PortalAppFactory>
         var response = await client.GetAsync("/hangfire/recurring", TestContext.Current.CancellationToken);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Contains("audit-chain-verify", await response.Content.ReadAsStringAsync(TestContext.Current.CancellationToken));
+    }
+
+    [Fact]
+    public async Task Dashboard_ForAPlatformAdminDemotedSinceSignIn_Returns403AtOnce()
+    {
+        // The sign-in cookie still carries the role; the dashboard asks the database.
+        var admin = await TestUsers.CreateAsync(_app, role: PortalRoles.PlatformAdmin);
+        var client = _app.CreateBrowserLikeClient();
+        await IdentityPages.LoginAsync(client, admin.Email!, TestUsers.Password);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/hangfire/recurring", TestContext.Current.CancellationToken)).StatusCode);
+
+        using (var scope = _app.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            Assert.True((await users.RemoveFromRoleAsync((await users.FindByIdAsync(admin.Id))!, PortalRoles.PlatformAdmin)).Succeeded);
+        }
+
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/hangfire/recurring", TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await client.GetAsync("/hangfire/stats", TestContext.Current.CancellationToken)).StatusCode);
     }
 }

@@ -1,3 +1,4 @@
+using System.Security.Claims;
 using Hangfire;
 using Hangfire.AspNetCore;
 using Hangfire.Dashboard;
@@ -5,6 +6,7 @@ using Hangfire.InMemory;
 using Hangfire.PostgreSql;
 using Hangfire.PostgreSql.Factories;
 using Hangfire.Storage.SQLite;
+using Microsoft.AspNetCore.Identity;
 using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Hosting;
@@ -104,7 +106,7 @@ public static class JobsSetup
                 await Microsoft.AspNetCore.Authentication.AuthenticationHttpContextExtensions.ChallengeAsync(context);
                 return;
             }
-            if (!context.User.IsInRole(PortalRoles.PlatformAdmin))
+            if (!await IsPlatformAdminNowAsync(context))
             {
                 context.Response.StatusCode = StatusCodes.Status403Forbidden;
                 return;
@@ -124,7 +126,15 @@ public static class JobsSetup
 
     private sealed class PlatformAdminDashboardFilter : IDashboardAsyncAuthorizationFilter
     {
-        public Task<bool> AuthorizeAsync(DashboardContext context) =>
-            Task.FromResult(context.GetHttpContext().User.IsInRole(PortalRoles.PlatformAdmin));
+        public Task<bool> AuthorizeAsync(DashboardContext context) => IsPlatformAdminNowAsync(context.GetHttpContext());
+    }
+
+    /// From the database on every request, not the cookie's role claim: that is as old as the sign-in (the cookie is
+    /// re-issued with fresh claims once a minute at best), and the dashboard can trigger and delete jobs.
+    private static async Task<bool> IsPlatformAdminNowAsync(HttpContext http)
+    {
+        if (http.User.FindFirstValue(ClaimTypes.NameIdentifier) is not { } userId) return false;
+        var users = http.RequestServices.GetRequiredService<UserManager<PortalUser>>();
+        return await users.FindByIdAsync(userId) is { } user && await users.IsInRoleAsync(user, PortalRoles.PlatformAdmin);
     }
 }
