@@ -33,6 +33,16 @@ public sealed class AccountSecurityTests(BrowserFixture browser) : IClassFixture
 
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Your authenticator app has been verified");
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("06-recovery-codes"), FullPage = true });
+
+        // Turning it off asks who is at the keyboard first.
+        await page.GotoAsync(browser.BaseUrl + "/Identity/Account/Manage/Disable2fa");
+        await page.ClickAsync("#disable-2fa");
+        await Assertions.Expect(page.GetByTestId("confirmation-error")).ToContainTextAsync("to confirm it is you");
+        await page.FillAsync("#Input_Password", TestUsers.Password);
+        await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("06b-disable-2fa"), FullPage = true });
+        await page.ClickAsync("#disable-2fa");
+        await page.WaitForURLAsync("**/Manage/TwoFactorAuthentication");
+        await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Two-factor authentication is off");
     }
 
     [Fact]
