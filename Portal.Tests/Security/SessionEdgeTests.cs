@@ -2,8 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Claims;
 using Microsoft.AspNetCore.Identity;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Portal.Data;
 using Portal.Data.Identity;
 using Portal.Features.Account;
 using Portal.Features.ApiKeys;
@@ -124,6 +126,40 @@ public sealed class SessionEdgeTests(PortalAppFactory app) : IClassFixture<Porta
 
         Assert.Equal(HttpStatusCode.Unauthorized, (await login.GetAsync("/api/v1/me", Ct)).StatusCode);
         Assert.Equal(HttpStatusCode.Unauthorized, (await namedClient.GetAsync("/api/v1/me", Ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task PasswordChange_ThatCannotRevokeTheTokens_IsNotSavedEither()
+    {
+        // The database refuses the revocation (a real trigger, standing in for a full disk or a lost connection): the
+        // new password must not be saved without it, or a stolen token would outlive the change meant to end it.
+        await using var faulty = new PortalAppFactory();
+        var user = await TestUsers.CreateAsync(faulty);
+        await ApiActors.ClientForAsync(faulty, user.Email!); // a management token the change would revoke
+        await using (var db = new PortalDbContext(TestDatabase.Options(faulty.DataDirectory)))
+            await db.Database.ExecuteSqlRawAsync(TestDatabase.IsPostgres
+                ? """
+                  CREATE FUNCTION refuse_revocation() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'revocation refused'; END $$ LANGUAGE plpgsql;
+                  CREATE TRIGGER refuse_revocation BEFORE UPDATE ON "ManagementTokens" FOR EACH ROW EXECUTE FUNCTION refuse_revocation();
+                  """
+                : "CREATE TRIGGER refuse_revocation BEFORE UPDATE ON ManagementTokens BEGIN SELECT RAISE(ABORT, 'revocation refused'); END;", Ct);
+
+        using (var scope = faulty.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            var stored = (await users.FindByIdAsync(user.Id))!;
+            await Assert.ThrowsAnyAsync<Exception>(() => users.ChangePasswordAsync(stored, TestUsers.Password, "a brand new long password"));
+        }
+
+        using (var scope = faulty.Services.CreateScope())
+        {
+            var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+            var fresh = (await users.FindByIdAsync(user.Id))!;
+            Assert.True(await users.CheckPasswordAsync(fresh, TestUsers.Password)); // the old password still holds
+            Assert.Equal(user.SecurityStamp, fresh.SecurityStamp);
+        }
+        await using (var db = new PortalDbContext(TestDatabase.Options(faulty.DataDirectory)))
+            Assert.True(await db.ManagementTokens.AnyAsync(t => t.UserId == user.Id && t.RevokedAt == null, Ct)); // and so, consistently, does its token
     }
 
     private static async Task<IdentityResult> EnableTwoFactorAsync(UserManager<PortalUser> users, PortalUser user)

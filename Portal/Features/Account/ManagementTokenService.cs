@@ -56,18 +56,18 @@ public sealed class ManagementTokenService(IDbContextFactory<PortalDbContext> db
 
     /// After the password was changed or reset, or 2FA turned on: every management token of the user stops working
     /// (whoever held the old credentials may have made some), except the one the installation's configuration owns.
-    public async Task<int> RevokeAllAsync(string userId, AuditActor actor, string reason, CancellationToken ct)
+    /// The revocations are made on the caller's <paramref name="db"/>, not saved, so that they are saved with the
+    /// credential change in its transaction; the result is the audit entry that records them (null: none to revoke).
+    internal async Task<AuditEntry?> StageRevokeAllAsync(PortalDbContext db, string userId, string reason, CancellationToken ct)
     {
-        await using var db = await dbs.CreateDbContextAsync(ct);
         var now = clock.GetUtcNow();
         var live = await db.ManagementTokens.Where(t => t.UserId == userId && t.RevokedAt == null && t.Kind != ManagementTokenKind.Bootstrap)
             .ToListAsync(ct);
         live = live.Where(t => t.IsUsableAt(now)).ToList();
-        if (live.Count == 0) return 0;
+        if (live.Count == 0) return null;
         foreach (var token in live) token.RevokedAt = now;
-        await audit.SaveAsync(db, actor, new AuditEntry(AuditEventType.ManagementTokensRevokedForCredentialChange, "user", userId,
-            new { reason, count = live.Count, prefixes = live.Select(t => t.Prefix).ToList() }), ct);
-        return live.Count;
+        return new AuditEntry(AuditEventType.ManagementTokensRevokedForCredentialChange, "user", userId,
+            new { reason, count = live.Count, prefixes = live.Select(t => t.Prefix).ToList() });
     }
 
     /// Stores a token whose secret the caller already has (bootstrap) or just generated.

@@ -18,39 +18,64 @@ public sealed class PortalUserManager(
     PortalDbContext db, AuditLog audit, AuditActorAccessor actors, ManagementTokenService tokens, IHttpContextAccessor http)
     : UserManager<PortalUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
-    public override async Task<IdentityResult> ChangePasswordAsync(PortalUser user, string currentPassword, string newPassword)
-    {
-        var result = await base.ChangePasswordAsync(user, currentPassword, newPassword);
-        if (result.Succeeded) await PasswordWasSetAsync(user, AuditEventType.PasswordChanged, "password_changed");
-        return result;
-    }
+    public override Task<IdentityResult> ChangePasswordAsync(PortalUser user, string currentPassword, string newPassword) =>
+        InOneTransactionAsync(async () =>
+        {
+            var result = await base.ChangePasswordAsync(user, currentPassword, newPassword);
+            if (result.Succeeded) await PasswordWasSetAsync(user, AuditEventType.PasswordChanged, "password_changed");
+            return result;
+        });
 
-    public override async Task<IdentityResult> ResetPasswordAsync(PortalUser user, string token, string newPassword)
-    {
-        var result = await base.ResetPasswordAsync(user, token, newPassword);
-        if (result.Succeeded) await PasswordWasSetAsync(user, AuditEventType.PasswordReset, "password_reset");
-        return result;
-    }
+    public override Task<IdentityResult> ResetPasswordAsync(PortalUser user, string token, string newPassword) =>
+        InOneTransactionAsync(async () =>
+        {
+            var result = await base.ResetPasswordAsync(user, token, newPassword);
+            if (result.Succeeded) await PasswordWasSetAsync(user, AuditEventType.PasswordReset, "password_reset");
+            return result;
+        });
 
     public override async Task<IdentityResult> SetTwoFactorEnabledAsync(PortalUser user, bool enabled)
     {
         var was = user.TwoFactorEnabled;
-        var result = await base.SetTwoFactorEnabledAsync(user, enabled);
-        if (result.Succeeded && was != enabled)
+        var result = await InOneTransactionAsync(async () =>
         {
-            await RecordAsync(user, enabled ? AuditEventType.TwoFactorEnabled : AuditEventType.TwoFactorDisabled);
-            if (enabled) await tokens.RevokeAllAsync(user.Id, actors.ForUser(user.Id, user.Email), "two_factor_enabled", CancellationToken.None);
-            await KeepOwnSessionAsync(user); // the stamp changed: this session must not end with the others
-        }
+            var set = await base.SetTwoFactorEnabledAsync(user, enabled);
+            if (set.Succeeded && was != enabled)
+                await RecordAsync(user, enabled ? AuditEventType.TwoFactorEnabled : AuditEventType.TwoFactorDisabled,
+                    enabled ? "two_factor_enabled" : null);
+            return set;
+        });
+        if (result.Succeeded && was != enabled) await KeepOwnSessionAsync(user); // the stamp changed: this session must not end with the others
+        return result;
+    }
+
+    /// A credential change and what it ends (the user's management tokens) and records (its audit events) are saved
+    /// together: a failure half-way must never leave a new password, or 2FA turned on, with the old tokens still working.
+    private async Task<IdentityResult> InOneTransactionAsync(Func<Task<IdentityResult>> change)
+    {
+        if (db.Database.CurrentTransaction is not null) return await change();
+        await using var tx = await db.Database.BeginTransactionAsync();
+        var result = await change();
+        await tx.CommitAsync(); // a refused change (wrong current password) wrote nothing; an exception rolls back
         return result;
     }
 
     private async Task PasswordWasSetAsync(PortalUser user, AuditEventType type, string reason)
     {
         user.MustChangePassword = false;
-        await UpdateAsync(user);
-        await RecordAsync(user, type);
-        await tokens.RevokeAllAsync(user.Id, actors.ForUser(user.Id, user.Email), reason, CancellationToken.None);
+        var updated = await UpdateAsync(user);
+        if (!updated.Succeeded) throw new InvalidOperationException("The account could not be saved after its password was set: " + updated);
+        await RecordAsync(user, type, reason);
+    }
+
+    /// The account event and, when <paramref name="revokeReason"/> is given, the revocation of the user's management
+    /// tokens, in one save on the transaction's context.
+    private async Task RecordAsync(PortalUser user, AuditEventType type, string? revokeReason)
+    {
+        List<AuditEntry> entries = [new(type, "user", user.Id)];
+        if (revokeReason is not null && await tokens.StageRevokeAllAsync(db, user.Id, revokeReason, CancellationToken.None) is { } revoked)
+            entries.Add(revoked);
+        await audit.SaveAsync(db, actors.ForUser(user.Id, user.Email), entries, CancellationToken.None);
     }
 
     /// The page that made the change signs its own session in again with the new stamp (Identity's pages do so after a
@@ -62,7 +87,4 @@ public sealed class PortalUserManager(
         // Resolved now, not injected: SignInManager itself depends on this UserManager.
         await http.HttpContext.RequestServices.GetRequiredService<SignInManager<PortalUser>>().RefreshSignInAsync(user);
     }
-
-    private Task RecordAsync(PortalUser user, AuditEventType type) =>
-        audit.SaveAsync(db, actors.ForUser(user.Id, user.Email), new AuditEntry(type, "user", user.Id), CancellationToken.None);
 }

@@ -7,7 +7,7 @@ namespace Portal.Areas.Identity.Pages.Account.Manage;
 
 /// Replaces Identity UI's page of the same path: turning 2FA off needs the password or a current code first
 /// (see <see cref="SecondFactorConfirmation"/>), and a page opened with 2FA already off says so instead of failing.
-public sealed class Disable2faModel(UserManager<PortalUser> users, SignInManager<PortalUser> signIn) : PageModel
+public sealed class Disable2faModel(UserManager<PortalUser> users) : PageModel
 {
     [TempData] public string? StatusMessage { get; set; }
 
@@ -35,8 +35,7 @@ public sealed class Disable2faModel(UserManager<PortalUser> users, SignInManager
             Error = "Two-factor authentication could not be turned off; try again.";
             return Page();
         }
-        // The change renewed the security stamp, which ends the user's other sessions; this one goes on.
-        await signIn.RefreshSignInAsync(user);
+        // The change renewed the security stamp, which ends the user's other sessions; PortalUserManager signs this one in again.
         StatusMessage = "Two-factor authentication is off. Your authenticator app's key still works if you turn it on again.";
         return RedirectToPage("./TwoFactorAuthentication");
     }
