@@ -101,32 +101,52 @@ public static partial class ExchangeRules
     }
 
     /// `{claim}` is replaced by the claim's text (matched literally), `*` matches any run of characters; a placeholder
-    /// whose claim is absent never matches.
+    /// whose claim is absent never matches. No regular expression: a pattern with a placeholder differs per identity,
+    /// so one built per request would be parsed per request (and miss Regex's small cache), and a glob of literal runs
+    /// cannot backtrack.
     public static bool ChannelMatches(string pattern, JsonElement claims, string channel)
     {
-        var regex = new StringBuilder("^");
+        // Agora channel names are at most 64 bytes: a longer one matches nothing.
+        if (channel.Length > 64) return false;
+        // The pattern as the literal runs between its `*`s; a claim's text joins the run it stands in (its `*` stays literal).
+        List<string> runs = [""];
         var at = 0;
         foreach (Match m in Placeholder().Matches(pattern))
         {
-            regex.Append(Literal(pattern[at..m.Index]));
+            AddLiteral(runs, pattern[at..m.Index]);
             if (ClaimText(claims, m.Groups[1].Value) is not { Length: > 0 } value) return false;
-            regex.Append(Regex.Escape(value));
+            runs[^1] += value;
             at = m.Index + m.Length;
         }
-        regex.Append(Literal(pattern[at..])).Append('$');
-        // Agora channel names are at most 64 bytes: a longer one matches nothing (and cannot make a pattern backtrack long).
-        if (channel.Length > 64) return false;
-        try
-        {
-            return Regex.IsMatch(channel, regex.ToString(), RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100));
-        }
-        catch (RegexMatchTimeoutException)
-        {
-            return false;
-        }
+        AddLiteral(runs, pattern[at..]);
+        return Glob(runs, channel);
     }
 
-    private static string Literal(string part) => string.Join(".*", part.Split('*').Select(Regex.Escape));
+    private static void AddLiteral(List<string> runs, string text)
+    {
+        var parts = text.Split('*');
+        runs[^1] += parts[0];
+        for (var i = 1; i < parts.Length; i++) runs.Add(parts[i]);
+    }
+
+    /// `runs[0]*runs[1]*…*runs[^1]`: the first run starts the channel, the last ends it, the others follow in order
+    /// between them (leftmost first is enough when `*` is the only wildcard). Ordinal, as Agora compares names.
+    internal static bool Glob(IReadOnlyList<string> runs, string channel)
+    {
+        if (runs.Count == 1) return string.Equals(channel, runs[0], StringComparison.Ordinal);
+        string first = runs[0], last = runs[^1];
+        if (channel.Length < first.Length + last.Length || !channel.StartsWith(first, StringComparison.Ordinal)
+            || !channel.EndsWith(last, StringComparison.Ordinal)) return false;
+        var position = first.Length;
+        var end = channel.Length - last.Length;
+        for (var i = 1; i < runs.Count - 1; i++)
+        {
+            var found = channel.IndexOf(runs[i], position, end - position, StringComparison.Ordinal);
+            if (found < 0) return false;
+            position = found + runs[i].Length;
+        }
+        return true;
+    }
 
     [GeneratedRegex(@"\{([A-Za-z0-9_.:\-]+)\}")]
     private static partial Regex Placeholder();
