@@ -28,4 +28,25 @@ public sealed class RateLimitsTests
         clock.Advance(TimeSpan.FromSeconds(10));
         Assert.Null(limits.IpBlocked("203.0.113.9"));
     }
+
+    [Fact]
+    public void SubjectBuckets_WholeAgain_AreForgotten_ThoseStillRefusingAreKept()
+    {
+        var clock = new FakeTimeProvider();
+        var limits = new RateLimits(clock);
+        var refused = Guid.NewGuid();
+        for (var i = 0; i < 5; i++) Assert.Null(limits.TryTakeSubject(refused, 5));
+        Assert.NotNull(limits.TryTakeSubject(refused, 5));
+        for (var i = 1; i < RateLimits.SubjectSweepEvery; i++) Assert.Null(limits.TryTakeSubject(Guid.NewGuid(), 5));
+        Assert.Equal(RateLimits.SubjectSweepEvery, limits.SubjectBuckets);
+
+        // A minute on, the identities seen once are whole again; the next new ones sweep them away.
+        clock.Advance(TimeSpan.FromSeconds(59));
+        var allowed = 0;
+        while (limits.TryTakeSubject(refused, 5) is null) allowed++; // it refilled meanwhile; now it is refused again
+        Assert.Equal(4, allowed);
+        for (var i = 0; i < RateLimits.SubjectSweepEvery; i++) Assert.Null(limits.TryTakeSubject(Guid.NewGuid(), 5));
+        Assert.True(limits.SubjectBuckets <= RateLimits.SubjectSweepEvery + 1, $"{limits.SubjectBuckets} buckets kept");
+        Assert.NotNull(limits.TryTakeSubject(refused, 5)); // and the refused identity is still refused
+    }
 }

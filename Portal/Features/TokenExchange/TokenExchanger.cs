@@ -85,7 +85,7 @@ public sealed class TokenExchanger(ExchangeDirectory directory, IdTokenValidator
         if (origin.Length > 0 && !provider.AllowedOrigins.Contains(origin, StringComparer.OrdinalIgnoreCase))
             return ServiceError.Forbidden("origin_not_allowed", $"Exchanges for this identity provider may not come from {Shorten(origin)}: add the origin to the provider's allowed origins.");
         var subject = ExchangeRules.ClaimText(claims, "sub") ?? ExchangeRules.ClaimText(claims, provider.IdentityClaim) ?? "";
-        if (limits.TryTake(SubjectBucket(provider.Id, subject), provider.RateLimitPerSubjectPerMinute) is { } wait)
+        if (limits.TryTakeSubject(SubjectBucket(provider.Id, subject), provider.RateLimitPerSubjectPerMinute) is { } wait)
         {
             http.Response.Headers.RetryAfter = wait.ToString(System.Globalization.CultureInfo.InvariantCulture);
             return new ServiceError(429, "rate_limited", $"This identity is limited to {provider.RateLimitPerSubjectPerMinute} exchanges per minute: retry after {wait} s.");

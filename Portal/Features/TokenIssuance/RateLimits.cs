@@ -17,6 +17,37 @@ public sealed class RateLimits(TimeProvider clock)
     public int? TryTake(Guid keyId, int perMinute) =>
         _keys.GetOrAdd(keyId, static (_, state) => new Bucket(state.perMinute, state.clock), (perMinute, clock)).TryTake(perMinute);
 
+    /// One bucket per identity of the token exchange. Kept apart from the keys' buckets because there is one per identity
+    /// ever seen: after every <see cref="SubjectSweepEvery"/> new identities (and at most once every 10 s) the buckets
+    /// whose allowance is whole again are dropped. A new bucket starts whole, so forgetting one changes no answer, and a
+    /// subject that is being refused keeps its bucket.
+    public int? TryTakeSubject(Guid subject, int perMinute)
+    {
+        if (_subjects.TryGetValue(subject, out var known)) return known.TryTake(perMinute);
+        var bucket = _subjects.GetOrAdd(subject, static (_, state) => new Bucket(state.perMinute, state.clock), (perMinute, clock));
+        var answer = bucket.TryTake(perMinute); // before a sweep, which would otherwise drop this whole new bucket
+        if (Interlocked.Increment(ref _subjectsAdded) % SubjectSweepEvery == 0) SweepSubjects();
+        return answer;
+    }
+
+    public const int SubjectSweepEvery = 10_000;
+    private readonly ConcurrentDictionary<Guid, Bucket> _subjects = new();
+    private int _subjectsAdded;
+    private long _lastSubjectSweep;
+
+    /// How many identities have a bucket now (for tests and diagnostics).
+    internal int SubjectBuckets => _subjects.Count;
+
+    private void SweepSubjects()
+    {
+        var now = clock.GetTimestamp();
+        var last = Interlocked.Read(ref _lastSubjectSweep);
+        if ((last != 0 && clock.GetElapsedTime(last, now) < TimeSpan.FromSeconds(10)) || Interlocked.CompareExchange(ref _lastSubjectSweep, now, last) != last)
+            return;
+        foreach (var (subject, bucket) in _subjects)
+            if (bucket.IsWhole()) _subjects.TryRemove(subject, out _);
+    }
+
     /// False until some address has sent an invalid key: then the hot path need not format its caller's address.
     /// A flag of its own: ConcurrentDictionary.IsEmpty takes every one of the dictionary's locks when it is empty,
     /// which on every token request made all requests queue behind each other (seen in the load trace).
@@ -65,10 +96,13 @@ public sealed class RateLimits(TimeProvider clock)
         private double _tokens = capacity;
         private long _last = clock.GetTimestamp();
 
+        private int _perMinute = capacity;
+
         public int? TryTake(int perMinute)
         {
             lock (this)
             {
+                _perMinute = perMinute;
                 Refill(perMinute);
                 if (_tokens >= 1) { _tokens -= 1; return null; }
                 return Math.Max(1, (int)Math.Ceiling((1 - _tokens) * 60.0 / perMinute));
@@ -92,6 +126,9 @@ public sealed class RateLimits(TimeProvider clock)
                 return _tokens >= perMinute;
             }
         }
+
+        /// Full at the rate it was last used with: dropping it and starting a new one would change nothing.
+        public bool IsWhole() => IsFull(Volatile.Read(ref _perMinute));
 
         private void Refill(int perMinute)
         {
