@@ -116,29 +116,4 @@ public sealed class IdentityProviderAdminTests(ExchangeFixture fixture) : IClass
         await ProblemAssert.IsProblemAsync(await fixture.ExchangeAsync(fixture.Issuer.Token(uid, issuer: second), Body), HttpStatusCode.Conflict, "uid_collision");
         await (await fixture.ExchangeAsync(fixture.Issuer.Token(uid, issuer: first), Body)).JsonAsync(HttpStatusCode.OK);
     }
-
-    [Fact]
-    public async Task ProviderSetUpAgainForTheSameIssuer_KeepsItsUsersUids()
-    {
-        var issuer = Issuer("again");
-        var body = ExchangeFixture.ProviderBody(issuer, new
-        {
-            keySource = "jwks_url",
-            jwksUrl = fixture.Issuer.JwksUrl,
-            identityMapping = "uid_claim",
-            identityClaim = "uid",
-            rules = new[] { new { services = new[] { "rtc" }, role = "subscriber", channels = new[] { "again-*" } } },
-        });
-        var uid = new Dictionary<string, object> { ["uid"] = 5151 };
-        const string Body = """{"service":"rtc","channel":"again-1"}""";
-        var first = await fixture.AddProviderAsync(body);
-        await fixture.PollAsync();
-        await (await fixture.ExchangeAsync(fixture.Issuer.Token(uid, issuer: issuer), Body)).JsonAsync(HttpStatusCode.OK);
-
-        (await fixture.Project.Org.Owner.DeleteAsync($"{fixture.ProvidersPath}/{first.GetProperty("id").GetGuid()}")).EnsureSuccessStatusCode();
-        await fixture.AddProviderAsync(body);
-        await fixture.PollAsync();
-        var again = await (await fixture.ExchangeAsync(fixture.Issuer.Token(uid, issuer: issuer), Body)).JsonAsync(HttpStatusCode.OK);
-        Assert.Equal(5151, again.GetProperty("uid").GetInt64());
-    }
 }

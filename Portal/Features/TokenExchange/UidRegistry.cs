@@ -25,9 +25,7 @@ public sealed class UidRegistry(TenantDb tenants, TimeProvider clock)
     {
         if (identity.Uid is not { } uid) return null; // accounts are unique by themselves
         var project = provider.Issuing.Project;
-        // The identity is the issuer's (OpenID Connect: `iss` and `sub` together), not the provider row's: a provider
-        // removed and set up again for the same issuer finds its users holding their uids. A project trusts an issuer once.
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(provider.Issuer + "\n" + claimValue));
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(provider.Id.ToString("N") + "\n" + claimValue));
         if (_holders.TryGetValue((project.ProjectId, uid), out var known)) return Same(known, hash, uid);
         var key = (project.ProjectId, uid);
         // Shared by its waiters, so no one request's abort may cancel it (a short database visit).
