@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Portal.Data;
 using Portal.Tests.Infrastructure;
 
@@ -48,5 +49,35 @@ public sealed class DatabaseLockTests
         (await project.Org.Owner.GetAsync($"{project.Org.Path}/projects", ct)).EnsureSuccessStatusCode();
         var after = await project.Org.Owner.PostAsJsonAsync($"{project.Org.Path}/projects", new { name = "After the lock", appId = ApiActors.NewAppId() }, ct);
         Assert.Equal(HttpStatusCode.Created, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task WrongCurrentPassword_IsRefused_WithoutWaitingForTheWriteLock()
+    {
+        // A loop of wrong passwords on the change-password page must not hold (or queue for) the database's write
+        // lock once per password hash: the check comes before the transaction that saves a change.
+        var ct = TestContext.Current.CancellationToken;
+        var directory = TempDirectory.Create();
+        await using var app = new PortalAppFactory(directory, new Dictionary<string, string?>
+        {
+            ["Portal:Database:Provider"] = "Sqlite",
+            ["ConnectionStrings:Portal"] = "Data Source=portal.db;Default Timeout=1",
+        });
+        var user = await TestUsers.CreateAsync(app);
+        await using var holder = new SqliteConnection($"Data Source={Path.Combine(directory, "portal.db")};Pooling=False");
+        await holder.OpenAsync(ct);
+        await using (var lockIt = holder.CreateCommand())
+        {
+            lockIt.CommandText = "BEGIN IMMEDIATE;";
+            await lockIt.ExecuteNonQueryAsync(ct);
+        }
+
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<Microsoft.AspNetCore.Identity.UserManager<Portal.Data.Identity.PortalUser>>();
+        var result = await users.ChangePasswordAsync((await users.FindByIdAsync(user.Id))!, "not the password", "a brand new long password");
+        Assert.False(result.Succeeded);
+        Assert.Equal("PasswordMismatch", Assert.Single(result.Errors).Code);
+        var reset = await users.ResetPasswordAsync((await users.FindByIdAsync(user.Id))!, "made-up-token", "a brand new long password");
+        Assert.Equal("InvalidToken", Assert.Single(reset.Errors).Code);
     }
 }

@@ -63,7 +63,46 @@ public sealed class SecondFactorChangesTests(PortalAppFactory app) : IClassFixtu
         Assert.EndsWith("/Manage/EnableAuthenticator", done.Headers.Location!.ToString());
         var user = await UserAsync(userId);
         Assert.False(user.TwoFactorEnabled);
-        Assert.NotEqual(oldKey, await KeyAsync(userId));
+        var newKey = await KeyAsync(userId);
+        Assert.NotEqual(oldKey, newKey);
+
+        // The new key's first code is accepted even in the time step the old key's code was just used in.
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        var first = TotpTokenProvider.Compute(Base32.Decode(newKey!), DateTimeOffset.UtcNow.ToUnixTimeSeconds() / 30 + 1).ToString("D6");
+        Assert.True(await users.VerifyTwoFactorTokenAsync((await users.FindByIdAsync(userId))!, users.Options.Tokens.AuthenticatorTokenProvider, first));
+    }
+
+    [Fact]
+    public async Task SetUpAuthenticator_WhileTwoFactorIsOn_NeverShowsTheCurrentKey()
+    {
+        // Copying the key would give whoever holds the browser codes that pass every confirmation above.
+        var (client, userId, _) = await SignedInWithTwoFactorAsync();
+        var key = (await KeyAsync(userId))!;
+        var response = await client.GetAsync("/Identity/Account/Manage/EnableAuthenticator", TestContext.Current.CancellationToken);
+        Assert.Equal(HttpStatusCode.Redirect, response.StatusCode);
+        Assert.EndsWith("/Manage/TwoFactorAuthentication", response.Headers.Location!.ToString());
+        var page = await client.GetStringAsync(response.Headers.Location, TestContext.Current.CancellationToken);
+        Assert.Contains("its key is not shown again", page);
+        Assert.DoesNotContain(key, page, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(key[..4].ToLowerInvariant() + " " + key[4..8].ToLowerInvariant(), page);
+    }
+
+    [Fact]
+    public async Task NewRecoveryCodes_NeedConfirmation()
+    {
+        var (client, userId, _) = await SignedInWithTwoFactorAsync();
+        const string Path = "/Identity/Account/Manage/GenerateRecoveryCodes";
+        var bare = await IdentityPages.PostFormAsync(client, Path, new Dictionary<string, string>());
+        Assert.Equal(HttpStatusCode.OK, bare.StatusCode);
+        Assert.Equal(0, await RecoveryCodesAsync(userId));
+
+        var done = await IdentityPages.PostFormAsync(client, Path, new Dictionary<string, string> { ["Input.Password"] = TestUsers.Password });
+        Assert.Equal(HttpStatusCode.Redirect, done.StatusCode);
+        Assert.EndsWith("/Manage/ShowRecoveryCodes", done.Headers.Location!.ToString());
+        Assert.Equal(10, await RecoveryCodesAsync(userId));
+        var shown = await client.GetStringAsync(done.Headers.Location, TestContext.Current.CancellationToken);
+        Assert.Contains("recovery codes", shown, StringComparison.OrdinalIgnoreCase);
     }
 
     /// A user with an authenticator app, signed in through both steps like a browser.
@@ -100,6 +139,13 @@ public sealed class SecondFactorChangesTests(PortalAppFactory app) : IClassFixtu
         using var scope = app.Services.CreateScope();
         var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
         return await users.GetAuthenticatorKeyAsync((await users.FindByIdAsync(id))!);
+    }
+
+    private async Task<int> RecoveryCodesAsync(string id)
+    {
+        using var scope = app.Services.CreateScope();
+        var users = scope.ServiceProvider.GetRequiredService<UserManager<PortalUser>>();
+        return await users.CountRecoveryCodesAsync((await users.FindByIdAsync(id))!);
     }
 
     private async Task<PortalUser> UserAsync(string id)

@@ -68,7 +68,8 @@ public static class AccountSetup
                 .RequireAuthenticatedUser());
 
         // Self-registration is off: Areas/Identity/Pages/Account/Register.cshtml overrides the default UI page with a 404.
-        services.AddRazorPages();
+        services.AddRazorPages(o => o.Conventions.AddAreaPageApplicationModelConvention("Identity", AuthenticatorKeyGuard.Page,
+            page => page.Filters.Add(new AuthenticatorKeyGuard())));
         services.AddSingleton<ManagementTokenService>();
         services.AddScoped<ApiLoginService>();
         services.AddSingleton<LoginThrottle>();

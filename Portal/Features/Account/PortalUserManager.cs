@@ -18,21 +18,49 @@ public sealed class PortalUserManager(
     PortalDbContext db, AuditLog audit, AuditActorAccessor actors, ManagementTokenService tokens, IHttpContextAccessor http)
     : UserManager<PortalUser>(store, optionsAccessor, passwordHasher, userValidators, passwordValidators, keyNormalizer, errors, services, logger)
 {
-    public override Task<IdentityResult> ChangePasswordAsync(PortalUser user, string currentPassword, string newPassword) =>
-        InOneTransactionAsync(async () =>
+    public override async Task<IdentityResult> ChangePasswordAsync(PortalUser user, string currentPassword, string newPassword)
+    {
+        // Checked before the transaction too: on SQLite it holds the write lock, and a loop of wrong passwords must not
+        // hold it for a password hash each while every other write waits.
+        if (!await CheckPasswordAsync(user, currentPassword)) return IdentityResult.Failed(ErrorDescriber.PasswordMismatch());
+        return await InOneTransactionAsync(async () =>
         {
             var result = await base.ChangePasswordAsync(user, currentPassword, newPassword);
             if (result.Succeeded) await PasswordWasSetAsync(user, AuditEventType.PasswordChanged, "password_changed");
             return result;
         });
+    }
 
-    public override Task<IdentityResult> ResetPasswordAsync(PortalUser user, string token, string newPassword) =>
-        InOneTransactionAsync(async () =>
+    public override async Task<IdentityResult> ResetPasswordAsync(PortalUser user, string token, string newPassword)
+    {
+        // Likewise: an anonymous caller with a made-up reset token never takes the write lock.
+        if (!await VerifyUserTokenAsync(user, Options.Tokens.PasswordResetTokenProvider, ResetPasswordTokenPurpose, token))
+            return IdentityResult.Failed(ErrorDescriber.InvalidToken());
+        return await InOneTransactionAsync(async () =>
         {
             var result = await base.ResetPasswordAsync(user, token, newPassword);
             if (result.Succeeded) await PasswordWasSetAsync(user, AuditEventType.PasswordReset, "password_reset");
             return result;
         });
+    }
+
+    /// A new key forgets the old key's last accepted time step: the new key's first code may fall in that same step.
+    public override Task<IdentityResult> ResetAuthenticatorKeyAsync(PortalUser user)
+    {
+        user.LastTotpTimeStep = 0;
+        return base.ResetAuthenticatorKeyAsync(user);
+    }
+
+    /// *Reset authenticator key*: 2FA off and a new key, saved together (a failure half-way must not leave 2FA off
+    /// with the old key still set up).
+    public Task<IdentityResult> ReplaceAuthenticatorAsync(PortalUser user) => InOneTransactionAsync(async () =>
+    {
+        var off = await SetTwoFactorEnabledAsync(user, false);
+        if (!off.Succeeded) return off;
+        var reset = await ResetAuthenticatorKeyAsync(user);
+        if (!reset.Succeeded) throw new InvalidOperationException("The authenticator key could not be reset: " + reset); // rolls back 2FA off
+        return reset;
+    });
 
     public override async Task<IdentityResult> SetTwoFactorEnabledAsync(PortalUser user, bool enabled)
     {

@@ -19,8 +19,8 @@ public sealed class RateLimits(TimeProvider clock)
 
     /// One bucket per identity of the token exchange. Kept apart from the keys' buckets because there is one per identity
     /// ever seen: after every <see cref="SubjectSweepEvery"/> new identities (and at most once every 10 s) the buckets
-    /// whose allowance is whole again are dropped. A new bucket starts whole, so forgetting one changes no answer, and a
-    /// subject that is being refused keeps its bucket.
+    /// whose allowance is whole again are dropped. A new bucket starts whole, so forgetting one changes no answer (but
+    /// for one extra exchange, if the identity was asking at that very moment), and a subject being refused keeps its.
     public int? TryTakeSubject(Guid subject, int perMinute)
     {
         if (_subjects.TryGetValue(subject, out var known)) return known.TryTake(perMinute);

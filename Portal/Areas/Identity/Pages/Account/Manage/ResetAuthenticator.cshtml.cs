@@ -2,13 +2,14 @@ using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portal.Data.Identity;
+using Portal.Features.Account;
 
 namespace Portal.Areas.Identity.Pages.Account.Manage;
 
 /// Replaces Identity UI's page of the same path: a new authenticator key turns 2FA off until an app is set up with
 /// it, so it needs the password or a current code first (see <see cref="SecondFactorConfirmation"/>); otherwise
 /// whoever holds the session could move the second factor to their own phone.
-public sealed class ResetAuthenticatorModel(UserManager<PortalUser> users, SignInManager<PortalUser> signIn) : PageModel
+public sealed class ResetAuthenticatorModel(PortalUserManager users, SignInManager<PortalUser> signIn) : PageModel
 {
     [TempData] public string? StatusMessage { get; set; }
 
@@ -24,7 +25,7 @@ public sealed class ResetAuthenticatorModel(UserManager<PortalUser> users, SignI
         if (user is null) return Challenge();
         Error = await Input.RefusalAsync(users, user);
         if (Error is not null) return Page();
-        if (!(await users.SetTwoFactorEnabledAsync(user, false)).Succeeded || !(await users.ResetAuthenticatorKeyAsync(user)).Succeeded)
+        if (!(await users.ReplaceAuthenticatorAsync(user)).Succeeded)
         {
             Error = "The authenticator key could not be reset; try again.";
             return Page();
