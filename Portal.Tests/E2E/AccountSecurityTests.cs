@@ -21,7 +21,7 @@ public sealed class AccountSecurityTests(BrowserFixture browser) : IClassFixture
         await page.FillAsync("#Input_Email", user.Email!);
         await page.FillAsync("#Input_Password", TestUsers.Password);
         await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync("**/Manage/EnableAuthenticator");
+        await BrowserFixture.UrlAsync(page, new Regex("/Manage/EnableAuthenticator$"));
 
         // The QR code is drawn by Portal itself (no CDN); the shared key is shown beside it.
         await Assertions.Expect(page.Locator("#qrCode svg")).ToBeVisibleAsync();
@@ -41,7 +41,7 @@ public sealed class AccountSecurityTests(BrowserFixture browser) : IClassFixture
         await page.FillAsync("#Input_Password", TestUsers.Password);
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("06b-disable-2fa"), FullPage = true });
         await page.ClickAsync("#disable-2fa");
-        await page.WaitForURLAsync("**/Manage/TwoFactorAuthentication");
+        await BrowserFixture.UrlAsync(page, new Regex("/Manage/TwoFactorAuthentication$"));
         await Assertions.Expect(page.Locator("body")).ToContainTextAsync("Two-factor authentication is off");
     }
 

@@ -58,7 +58,7 @@ public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixtur
         await Assertions.Expect(page.GetByTestId("invitation-accepted")).ToContainTextAsync(orgName);
         await BrowserFixture.ShotAsync(page, "1x-04-invitation-accepted");
         await page.GetByRole(AriaRole.Link, new() { Name = "Sign in" }).ClickAsync();
-        await page.WaitForURLAsync("**/Identity/Account/Login**");
+        await BrowserFixture.UrlAsync(page, new Regex("/Identity/Account/Login"));
         await page.FillAsync("#Input_Email", ownerEmail);
         await page.FillAsync("#Input_Password", OwnerPassword);
         await page.ClickAsync("#login-submit");
@@ -80,7 +80,7 @@ public sealed class AdminCoreJourneyTests(BrowserFixture browser) : IClassFixtur
         await BrowserFixture.ShotAsync(page, "1x-07-new-project-invalid-app-id");
         await dialog.GetByLabel("App ID").FillAsync("0123456789abcdef0123456789abcdef");
         await dialog.GetByRole(AriaRole.Button, new() { Name = "Create" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex("/projects/[0-9a-f-]{36}"));
+        await BrowserFixture.UrlAsync(page, new Regex("/projects/[0-9a-f-]{36}"));
         await Assertions.Expect(page.GetByTestId("project-name")).ToHaveTextAsync("Classroom app");
         await Assertions.Expect(page.GetByTestId("no-active-certificate")).ToBeVisibleAsync();
         await BrowserFixture.ShotAsync(page, "1x-08-project-certificates-empty");

@@ -36,7 +36,7 @@ public sealed class ApiKeysBrowserTests(BrowserFixture browser) : IClassFixture<
         await Assertions.Expect(checklist).ToBeVisibleAsync();
         await BrowserFixture.ShotAsync(page, "5x-00-dashboard-checklist");
         await checklist.GetByRole(AriaRole.Link, new() { Name = "API keys tab" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/projects/{project.ProjectId}\\?tab=api-keys$"));
+        await BrowserFixture.UrlAsync(page, new Regex($"/projects/{project.ProjectId}\\?tab=api-keys$"));
         await Assertions.Expect(page.GetByTestId("api-keys-empty")).ToContainTextAsync("publishable");
         await BrowserFixture.ShotAsync(page, "5x-01-api-keys-empty");
 

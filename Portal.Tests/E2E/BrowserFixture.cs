@@ -77,9 +77,15 @@ public sealed class BrowserFixture : IAsyncLifetime
         await page.FillAsync("#Input_Email", email);
         await page.FillAsync("#Input_Password", password);
         await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync(new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(returnUrl) + "$"));
+        await UrlAsync(page, new System.Text.RegularExpressions.Regex(System.Text.RegularExpressions.Regex.Escape(returnUrl) + "$"));
         await page.Locator("[data-interactive=true]").WaitForAsync();
     }
+
+    /// Waits until the page's address matches, by polling it. Not WaitForURLAsync: that reads the address, then listens
+    /// for the next navigation, and a Blazor navigation (history.pushState) that lands in between is never seen: on a
+    /// busy CI machine the journey test waited 30 s on a page that was already there.
+    public static Task UrlAsync(IPage page, System.Text.RegularExpressions.Regex url) =>
+        Assertions.Expect(page).ToHaveURLAsync(url, new() { Timeout = 30_000 });
 
     /// A full-page screenshot under the test results, animations stopped.
     public static Task ShotAsync(IPage page, string name) =>

@@ -92,7 +92,7 @@ public sealed class DashboardAndUsageBrowserTests(BrowserFixture browser) : ICla
         await BrowserFixture.ShotAsync(page, "6x-01-dashboard");
 
         await attention.Locator("[data-kind=rotation_due]").GetByRole(AriaRole.Link, new() { Name = "Rotate" }).ClickAsync();
-        await page.WaitForURLAsync(new Regex($"/projects/{alpha.ProjectId}\\?tab=certificates$"));
+        await BrowserFixture.UrlAsync(page, new Regex($"/projects/{alpha.ProjectId}\\?tab=certificates$"));
         await Assertions.Expect(page.GetByTestId("rotation-due")).ToContainTextAsync("Agora Console");
         await BrowserFixture.ShotAsync(page, "6x-02-rotation-due");
 

@@ -1,3 +1,4 @@
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 
 namespace Portal.Tests.E2E;
@@ -18,14 +19,14 @@ public sealed class FirstLoginTests(BrowserFixture browser) : IClassFixture<Brow
         var page = await context.NewPageAsync();
 
         await page.GotoAsync(baseUrl + "/");
-        await page.WaitForURLAsync("**/Identity/Account/Login**");
+        await BrowserFixture.UrlAsync(page, new Regex("/Identity/Account/Login"));
         await page.ScreenshotAsync(new() { Path = BrowserFixture.ScreenshotPath("01-login"), FullPage = true });
         await page.FillAsync("#Input_Email", "admin@localhost");
         await page.FillAsync("#Input_Password", password);
         await page.ClickAsync("#login-submit");
 
         // The generated password must be changed before anything else.
-        await page.WaitForURLAsync("**/Identity/Account/Manage/ChangePassword");
+        await BrowserFixture.UrlAsync(page, new Regex("/Identity/Account/Manage/ChangePassword$"));
         await page.FillAsync("#Input_OldPassword", password);
         await page.FillAsync("#Input_NewPassword", "my own long passphrase");
         await page.FillAsync("#Input_ConfirmPassword", "my own long passphrase");
@@ -49,7 +50,7 @@ public sealed class FirstLoginTests(BrowserFixture browser) : IClassFixture<Brow
         await page.FillAsync("#Input_Email", user.Email!);
         await page.FillAsync("#Input_Password", Infrastructure.TestUsers.Password);
         await page.ClickAsync("#login-submit");
-        await page.WaitForURLAsync("**/account/tokens");
+        await BrowserFixture.UrlAsync(page, new Regex("/account/tokens$"));
         await Assertions.Expect(page.GetByText("You have no management tokens yet.")).ToBeVisibleAsync();
 
         // Clicks made before the Blazor circuit is connected are lost: wait for the layout to turn interactive.

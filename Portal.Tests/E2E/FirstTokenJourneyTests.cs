@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Tokens.Inspection;
 
@@ -38,12 +39,12 @@ public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixtu
 
         // 1. Sign in with the generated password, then choose one's own.
         await page.GotoAsync(baseUrl + "/");
-        await page.WaitForURLAsync("**/Identity/Account/Login**");
+        await BrowserFixture.UrlAsync(page, new Regex("/Identity/Account/Login"));
         await Shot(page, "sign-in");
         await page.FillAsync("#Input_Email", "admin@localhost");
         await page.FillAsync("#Input_Password", password);
         await Click(page.Locator("#login-submit"));
-        await page.WaitForURLAsync("**/Identity/Account/Manage/ChangePassword");
+        await BrowserFixture.UrlAsync(page, new Regex("/Identity/Account/Manage/ChangePassword$"));
         await page.FillAsync("#Input_OldPassword", password);
         await page.FillAsync("#Input_NewPassword", NewPassword);
         await page.FillAsync("#Input_ConfirmPassword", NewPassword);
@@ -106,9 +107,9 @@ public sealed class FirstTokenJourneyTests(BrowserFixture browser) : IClassFixtu
         await Click(reveal.GetByTestId("reveal-get-token"));
         try
         {
-            await page.WaitForURLAsync("**/inspect");
+            await BrowserFixture.UrlAsync(page, new Regex("/inspect$"));
         }
-        catch (TimeoutException)
+        catch (PlaywrightException)
         {
             await Shot(page, "get-token-did-not-open-the-inspector"); // what the page showed instead, for the failure
             throw;

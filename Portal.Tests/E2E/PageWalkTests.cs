@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
+using System.Text.RegularExpressions;
 using Microsoft.Playwright;
 using Portal.Data.Identity;
 using Portal.Tests.Infrastructure;
@@ -107,7 +108,7 @@ public sealed class PageWalkTests(BrowserFixture browser) : IClassFixture<Browse
                 await page.FillAsync("#Input_Email", admin.Email!);
                 await page.FillAsync("#Input_Password", TestUsers.Password);
                 await page.ClickAsync("#login-submit");
-                await page.WaitForURLAsync(u => !u.Contains("/Login"));
+                await BrowserFixture.UrlAsync(page, new Regex("^(?!.*/Login)"));
                 foreach (var path in pages) await Visit(page, path, Slug(path.Replace(project.ProjectId.ToString(), "x")));
 
                 // Dialogs and a filled-in inspector.
