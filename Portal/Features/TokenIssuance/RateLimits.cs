@@ -40,10 +40,7 @@ public sealed class RateLimits(TimeProvider clock)
 
     private void SweepSubjects()
     {
-        var now = clock.GetTimestamp();
-        var last = Interlocked.Read(ref _lastSubjectSweep);
-        if ((last != 0 && clock.GetElapsedTime(last, now) < TimeSpan.FromSeconds(10)) || Interlocked.CompareExchange(ref _lastSubjectSweep, now, last) != last)
-            return;
+        if (!SweepDue(ref _lastSubjectSweep)) return;
         foreach (var (subject, bucket) in _subjects)
             if (bucket.IsWhole()) _subjects.TryRemove(subject, out _);
     }
@@ -82,13 +79,19 @@ public sealed class RateLimits(TimeProvider clock)
     /// their allowance back.) At most one scan every 10 s; true when there is room now.
     private bool EvictRefilled()
     {
-        var now = clock.GetTimestamp();
-        var last = Interlocked.Read(ref _lastEviction);
-        if ((last != 0 && clock.GetElapsedTime(last, now) < TimeSpan.FromSeconds(10)) || Interlocked.CompareExchange(ref _lastEviction, now, last) != last)
-            return _badIps.Count < MaxAddresses;
+        if (!SweepDue(ref _lastEviction)) return _badIps.Count < MaxAddresses;
         foreach (var (address, bucket) in _badIps)
             if (bucket.IsFull(InvalidKeysPerMinutePerIp)) _badIps.TryRemove(address, out _);
         return _badIps.Count < MaxAddresses;
+    }
+
+    /// True for the one caller that may sweep now: the first, then at most one every 10 s (the others go on at once).
+    private bool SweepDue(ref long lastSweep)
+    {
+        var now = clock.GetTimestamp();
+        var last = Interlocked.Read(ref lastSweep);
+        return (last == 0 || clock.GetElapsedTime(last, now) >= TimeSpan.FromSeconds(10))
+            && Interlocked.CompareExchange(ref lastSweep, now, last) == last;
     }
 
     private sealed class Bucket(int capacity, TimeProvider clock)

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.AspNetCore.Mvc.RazorPages;
 using Portal.Data.Identity;
 using Portal.Features.Account;
 
@@ -9,28 +8,16 @@ namespace Portal.Areas.Identity.Pages.Account.Manage;
 /// Replaces Identity UI's page of the same path: a new authenticator key turns 2FA off until an app is set up with
 /// it, so it needs the password or a current code first (see <see cref="SecondFactorConfirmation"/>); otherwise
 /// whoever holds the session could move the second factor to their own phone.
-public sealed class ResetAuthenticatorModel(PortalUserManager users, SignInManager<PortalUser> signIn) : PageModel
+public sealed class ResetAuthenticatorModel(PortalUserManager users, SignInManager<PortalUser> signIn) : SecondFactorChangeModel(users)
 {
-    [TempData] public string? StatusMessage { get; set; }
-
-    [BindProperty] public SecondFactorConfirmation Input { get; set; } = new();
-
-    public string? Error { get; private set; }
-
-    public async Task<IActionResult> OnGetAsync() => await users.GetUserAsync(User) is null ? Challenge() : Page();
-
-    public async Task<IActionResult> OnPostAsync()
+    protected override async Task<IActionResult?> ChangeAsync(PortalUser user)
     {
-        var user = await users.GetUserAsync(User);
-        if (user is null) return Challenge();
-        Error = await Input.RefusalAsync(users, user);
-        if (Error is not null) return Page();
-        if (!(await users.ReplaceAuthenticatorAsync(user)).Succeeded)
+        if (!(await Users.ReplaceAuthenticatorAsync(user)).Succeeded)
         {
             Error = "The authenticator key could not be reset; try again.";
-            return Page();
+            return null;
         }
-        // The change renewed the security stamp, which ends the user's other sessions; this one goes on.
+        // The new key renewed the security stamp, which ends the user's other sessions; this one goes on.
         await signIn.RefreshSignInAsync(user);
         StatusMessage = "Your authenticator key is new: set up your authenticator app with it to turn two-factor authentication on again.";
         return RedirectToPage("./EnableAuthenticator");
